@@ -1,0 +1,123 @@
+// What every page needs: the language, the signed-in person, and the API clients bound to them.
+
+import { createContext, type ComponentChildren } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Client } from 'graphql-ws';
+import {
+  applyToDocument,
+  isLocale,
+  LOCALE_STORAGE_KEY,
+  negotiateLocale,
+  translate,
+  type Locale,
+  type Translate,
+} from './i18n';
+import { loadSession, saveSession, type Session } from './lib/session';
+import { createSubscriptionClient } from './api/graphql';
+
+export interface AppContextValue {
+  locale: Locale;
+  setLocale: (locale: Locale) => void;
+  t: Translate;
+  /** The reader's IANA time zone, as the browser reports it. */
+  timeZone: string;
+  session: Session | undefined;
+  signIn: (session: Session) => void;
+  signOut: () => void;
+  subscriptions: Client;
+  /**
+   * The global position of the latest write this page made: queries ask to see at least this
+   * position so that a person always reads their own write.
+   */
+  seenPosition: number | undefined;
+  noteWrite: (position: number | undefined) => void;
+}
+
+const AppContext = createContext<AppContextValue | undefined>(undefined);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('useApp outside <AppProvider>');
+  return value;
+}
+
+function initialLocale(): Locale {
+  const stored = localStorage.getItem(LOCALE_STORAGE_KEY);
+  if (isLocale(stored)) return stored;
+  return negotiateLocale(navigator.languages ?? [navigator.language]);
+}
+
+export function AppProvider({ children }: { children: ComponentChildren }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [session, setSession] = useState<Session | undefined>(() => loadSession(localStorage, Date.now()));
+  const [seenPosition, setSeenPosition] = useState<number | undefined>(undefined);
+  const timeZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+
+  useEffect(() => applyToDocument(document.documentElement, locale), [locale]);
+
+  const setLocale = useCallback((next: Locale) => {
+    localStorage.setItem(LOCALE_STORAGE_KEY, next);
+    setLocaleState(next);
+  }, []);
+  const t = useCallback<Translate>((key, params) => translate(locale, key, params), [locale]);
+
+  const signIn = useCallback((next: Session) => {
+    saveSession(localStorage, next);
+    setSession(next);
+  }, []);
+  const signOut = useCallback(() => {
+    saveSession(localStorage, undefined);
+    setSession(undefined);
+  }, []);
+
+  const token = session?.token;
+  const subscriptions = useMemo(() => createSubscriptionClient(token), [token]);
+  const previous = useRef<Client | undefined>(undefined);
+  useEffect(() => {
+    const old = previous.current;
+    previous.current = subscriptions;
+    if (old && old !== subscriptions) void old.dispose();
+  }, [subscriptions]);
+
+  const noteWrite = useCallback((position: number | undefined) => {
+    if (position === undefined) return;
+    setSeenPosition((seen) => (seen === undefined || position > seen ? position : seen));
+  }, []);
+
+  const value: AppContextValue = {
+    locale,
+    setLocale,
+    t,
+    timeZone,
+    session,
+    signIn,
+    signOut,
+    subscriptions,
+    seenPosition,
+    noteWrite,
+  };
+  return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
+}
+
+/** For component tests: a context built from given parts. */
+export function TestAppProvider({
+  value,
+  children,
+}: {
+  value: Partial<AppContextValue> & { locale: Locale };
+  children: ComponentChildren;
+}) {
+  const full: AppContextValue = {
+    setLocale: () => undefined,
+    t: (key, params) => translate(value.locale, key, params),
+    timeZone: 'UTC',
+    session: undefined,
+    signIn: () => undefined,
+    signOut: () => undefined,
+    subscriptions: undefined as unknown as Client,
+    seenPosition: undefined,
+    noteWrite: () => undefined,
+    ...value,
+  };
+  return <AppContext.Provider value={full}>{children}</AppContext.Provider>;
+}
