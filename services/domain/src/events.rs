@@ -77,10 +77,18 @@ pub enum OfficerRole {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Subject {
-    Contribution { id: ContributionId },
+    Contribution {
+        id: ContributionId,
+    },
     /// A deliverable, optionally one of its draft versions.
-    Deliverable { id: DeliverableId, version: Option<u32> },
-    AgendaItem { meeting_id: MeetingId, item: String },
+    Deliverable {
+        id: DeliverableId,
+        version: Option<u32>,
+    },
+    AgendaItem {
+        meeting_id: MeetingId,
+        item: String,
+    },
 }
 
 /// A stored document: content-addressed in the blob store.
@@ -151,6 +159,7 @@ pub struct ParticipantRegistered {
     pub display_name: String,
     pub organisation: String,
     pub category: MembershipCategory,
+    /// ISO 3166-1 alpha-2 code (`CN`, `GB`); added in schema version 2, `None` when read from v1.
     pub country: Option<String>,
 }
 
@@ -576,4 +585,24 @@ pub enum Event {
     Comment(CommentEvent),
     Consensus(ConsensusEvent),
     Deliverable(DeliverableEvent),
+}
+
+/// Earlier shapes of events whose schema version was bumped, frozen as they were written.
+/// [`crate::codec`] upcasts them to the current shape.
+pub mod previous {
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Serialize};
+
+    use super::{GroupId, MembershipCategory, PersonId};
+
+    /// `ParticipantRegistered` v1: before the participant's country was recorded.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ParticipantRegisteredV1 {
+        pub group_id: GroupId,
+        pub person: PersonId,
+        pub display_name: String,
+        pub organisation: String,
+        pub category: MembershipCategory,
+    }
 }

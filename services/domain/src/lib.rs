@@ -2,6 +2,18 @@
 //! and who may do what (policy). This crate does no IO and reads no clock.
 
 mod aggregate;
+pub mod codec;
+pub mod comments;
+pub mod consensus;
+pub mod contributions;
+pub mod deliverables;
+pub mod error;
 pub mod events;
+pub mod groups;
+pub mod meetings;
+pub mod register;
+pub mod streams;
 
 pub use aggregate::Aggregate;
+pub use codec::{DecodeError, DomainEvent};
+pub use error::{DomainError, Rejection};
