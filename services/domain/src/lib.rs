@@ -13,6 +13,8 @@ pub mod groups;
 pub mod meetings;
 pub mod register;
 pub mod streams;
+#[cfg(test)]
+mod testing;
 
 pub use aggregate::Aggregate;
 pub use codec::{DecodeError, DomainEvent};
