@@ -29,8 +29,15 @@ export interface AppContextValue {
    * The global position of the latest write this page made: queries ask to see at least this
    * position so that a person always reads their own write.
    */
-  seenPosition: number | undefined;
-  noteWrite: (position: number | undefined) => void;
+  seenPosition: string | undefined;
+  noteWrite: (position: string | undefined) => void;
+}
+
+/** Positions are opaque tokens; numeric ones are compared as numbers, others replace the old one. */
+export function laterPosition(seen: string | undefined, next: string): string {
+  if (seen === undefined) return next;
+  if (/^\d+$/.test(seen) && /^\d+$/.test(next)) return BigInt(next) > BigInt(seen) ? next : seen;
+  return next;
 }
 
 const AppContext = createContext<AppContextValue | undefined>(undefined);
@@ -50,7 +57,7 @@ function initialLocale(): Locale {
 export function AppProvider({ children }: { children: ComponentChildren }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [session, setSession] = useState<Session | undefined>(() => loadSession(localStorage, Date.now()));
-  const [seenPosition, setSeenPosition] = useState<number | undefined>(undefined);
+  const [seenPosition, setSeenPosition] = useState<string | undefined>(undefined);
   const timeZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
 
   useEffect(() => applyToDocument(document.documentElement, locale), [locale]);
@@ -79,9 +86,9 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
     if (old && old !== subscriptions) void old.dispose();
   }, [subscriptions]);
 
-  const noteWrite = useCallback((position: number | undefined) => {
+  const noteWrite = useCallback((position: string | undefined) => {
     if (position === undefined) return;
-    setSeenPosition((seen) => (seen === undefined || position > seen ? position : seen));
+    setSeenPosition((seen) => laterPosition(seen, position));
   }, []);
 
   const value: AppContextValue = {

@@ -38,9 +38,13 @@ export interface FormState<Values> {
   reset: (values: Values) => void;
 }
 
+/**
+ * `shows(field)` says whether the form has an input for a field path the server may name; by
+ * default, the fields of `initial`.
+ */
 export function useForm<Values extends Record<string, unknown>>(
   initial: Values,
-  fieldNames: readonly string[] = Object.keys(initial),
+  shows: (field: string) => boolean = (field) => field in initial,
 ): FormState<Values> {
   const { t } = useApp();
   const [values, setValues] = useState(initial);
@@ -53,10 +57,11 @@ export function useForm<Values extends Record<string, unknown>>(
 
   const set = useCallback(<K extends keyof Values>(name: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [name]: value }));
+    // Typing in a field clears its error, and the errors of the parts of a list field.
     setErrors((e) => {
-      if (!(String(name) in e)) return e;
-      const { [String(name)]: _, ...rest } = e;
-      return rest;
+      const key = String(name);
+      const kept = Object.entries(e).filter(([field]) => field !== key && !field.startsWith(`${key}.`));
+      return kept.length === Object.keys(e).length ? e : Object.fromEntries(kept);
     });
     setDone(undefined);
   }, []);
@@ -78,7 +83,7 @@ export function useForm<Values extends Record<string, unknown>>(
     } catch (error) {
       if (error instanceof ApiError) {
         const byField = fieldErrors(error.problem);
-        const known = Object.fromEntries(Object.entries(byField).filter(([f]) => fieldNames.includes(f)));
+        const known = Object.fromEntries(Object.entries(byField).filter(([f]) => shows(f)));
         setErrors(known);
         const rest = generalMessage(error.problem, Object.keys(known));
         setGeneral(
