@@ -2,7 +2,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
-  schema: '../../schema/graphql/schema.graphql',
+  schema: process.env.GRAPHQL_SCHEMA ?? '../../schema/graphql/schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
   ignoreNoDocuments: true,
   generates: {
@@ -19,6 +19,7 @@ const config: CodegenConfig = {
           NaiveDate: 'string',
           Date: 'string',
           UUID: 'string',
+          Position: 'string',
           JSON: 'unknown',
         },
       },

@@ -153,7 +153,7 @@ export function useLiveNotice(): [ComponentChildren, (message: string) => void] 
 export function Breadcrumbs({ items }: { items: { href?: string; label: string }[] }) {
   const { t } = useApp();
   return (
-    <nav class="breadcrumbs" aria-label={t('nav.back')}>
+    <nav class="breadcrumbs" aria-label={t('nav.breadcrumbs')}>
       <ol>
         {items.map((item, i) => (
           <li key={i}>{item.href ? <a href={item.href}>{item.label}</a> : <span aria-current="page">{item.label}</span>}</li>

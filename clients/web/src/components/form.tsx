@@ -1,6 +1,6 @@
 // Labelled fields, and forms that place each server error next to its field and keep what was typed.
 
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { useCallback, useId, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { ApiError, fieldErrors, generalMessage } from '../lib/problem';
@@ -172,8 +172,4 @@ export function FormStatus({ general, done }: { general?: string; done?: string 
       </p>
     </>
   );
-}
-
-export function inputValue(event: JSX.TargetedEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>): string {
-  return event.currentTarget.value;
 }

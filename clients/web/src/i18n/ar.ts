@@ -14,6 +14,7 @@ export const ar: Messages = {
   'nav.history': 'السجل',
   'nav.back': 'رجوع',
   'nav.signedInAs': 'مسجّل الدخول باسم {name}',
+  'nav.breadcrumbs': 'أنت هنا',
 
   'common.loading': 'جارٍ التحميل…',
   'common.save': 'حفظ',

@@ -13,6 +13,7 @@ export const en = {
   'nav.history': 'History',
   'nav.back': 'Back',
   'nav.signedInAs': 'Signed in as {name}',
+  'nav.breadcrumbs': 'You are here',
 
   // common
   'common.loading': 'Loading…',

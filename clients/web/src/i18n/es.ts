@@ -14,6 +14,7 @@ export const es: Partial<Messages> = {
   'nav.history': 'Historial',
   'nav.back': 'Volver',
   'nav.signedInAs': 'Sesión iniciada como {name}',
+  'nav.breadcrumbs': 'Usted está aquí',
   'common.loading': 'Cargando…',
   'common.save': 'Guardar',
   'common.cancel': 'Cancelar',

@@ -14,6 +14,7 @@ export const fr: Partial<Messages> = {
   'nav.history': 'Historique',
   'nav.back': 'Retour',
   'nav.signedInAs': 'Connecté en tant que {name}',
+  'nav.breadcrumbs': 'Vous êtes ici',
   'common.loading': 'Chargement…',
   'common.save': 'Enregistrer',
   'common.cancel': 'Annuler',

@@ -14,6 +14,7 @@ export const ru: Partial<Messages> = {
   'nav.history': 'История',
   'nav.back': 'Назад',
   'nav.signedInAs': 'Вы вошли как {name}',
+  'nav.breadcrumbs': 'Вы здесь',
   'common.loading': 'Загрузка…',
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

@@ -14,6 +14,7 @@ export const zh: Messages = {
   'nav.history': '历史',
   'nav.back': '返回',
   'nav.signedInAs': '当前用户：{name}',
+  'nav.breadcrumbs': '当前位置',
 
   'common.loading': '正在加载…',
   'common.save': '保存',

@@ -1,6 +1,6 @@
 // OpenID Connect sign-in (authorization code with PKCE) when the build names an issuer.
 
-import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import type { UserManager } from 'oidc-client-ts';
 
 export interface OidcSettings {
   authority: string;
@@ -18,7 +18,9 @@ export function oidcSettings(env: Record<string, string | undefined>): OidcSetti
 
 export const CALLBACK_PATH = '/auth/callback';
 
-function manager(settings: OidcSettings): UserManager {
+/** Loaded only when someone signs in this way, so that other readers do not download it. */
+async function manager(settings: OidcSettings): Promise<UserManager> {
+  const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
   return new UserManager({
     authority: settings.authority,
     client_id: settings.clientId,
@@ -30,11 +32,11 @@ function manager(settings: OidcSettings): UserManager {
 }
 
 export async function startSignIn(settings: OidcSettings): Promise<void> {
-  await manager(settings).signinRedirect();
+  await (await manager(settings)).signinRedirect();
 }
 
 /** Completes the redirect; the access token is what the server checks. */
 export async function completeSignIn(settings: OidcSettings): Promise<{ accessToken: string; name?: string }> {
-  const user = await manager(settings).signinRedirectCallback();
+  const user = await (await manager(settings)).signinRedirectCallback();
   return { accessToken: user.access_token, name: user.profile.name };
 }
