@@ -14,7 +14,7 @@ import { SubmitContributionPage } from './pages/submit-contribution';
 import { ContributionPage } from './pages/contribution';
 import { ConsensusCallPage } from './pages/consensus-call';
 import { DeliverablePage } from './pages/deliverable';
-import { InboxPage } from './pages/inbox';
+import { InboxChooserPage, InboxPage } from './pages/inbox';
 import { HistoryPage } from './pages/history';
 import { NotFound } from './components/status';
 
@@ -26,6 +26,7 @@ export interface PageProps {
 const ROUTES: [string, ComponentType<PageProps>][] = [
   ['/', GroupsPage],
   ['/signin', SignInPage],
+  ['/inbox', InboxChooserPage],
   ['/auth/callback', OidcCallbackPage],
   ['/groups/:groupId', GroupPage],
   ['/groups/:groupId/announce', AnnounceMeetingPage],
@@ -59,7 +60,7 @@ function TopBar() {
             <a href="/">{t('nav.groups')}</a>
           </li>
           <li>
-            <a href="/groups/tsag/inbox">{t('nav.inbox')}</a>
+            <a href="/inbox">{t('nav.inbox')}</a>
           </li>
         </ul>
       </nav>

@@ -2,7 +2,8 @@
 // they built on and their audit trail; acknowledge or return for revision.
 
 import { useApp } from '../app-context';
-import { DeliverableTransmittedSubscription, InboxQuery } from '../api/operations';
+import { useEffect } from 'preact/hooks';
+import { DeliverableTransmittedSubscription, GroupsQuery, InboxQuery } from '../api/operations';
 import { useQuery, useSubscription } from '../api/hooks';
 import { commands } from '../api/commands';
 import { Breadcrumbs, CalendarDate, DateTime, DocumentLink, useLiveNotice } from '../components/common';
@@ -11,6 +12,7 @@ import { Field, FormStatus, useForm } from '../components/form';
 import { ErrorMessage, Loading } from '../components/status';
 import { enumLabel } from '../lib/labels';
 import { formatDateTime } from '../lib/time';
+import { navigate } from '../lib/router';
 import type { PageProps } from '../app';
 
 function TakeUp({ deliverableId, transmittalId, onDone }: { deliverableId: string; transmittalId: string; onDone: (position: string) => void }) {
@@ -151,6 +153,33 @@ export function InboxPage({ params }: PageProps) {
               <AuditTable events={tr.auditTrail} entityHref={`/deliverables/${tr.deliverable.id}`} caption={t('inbox.auditTrail')} />
             </details>
             {tr.status === 'PENDING' ? <TakeUp deliverableId={tr.deliverable.id} transmittalId={tr.id} onDone={onWrite} /> : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** `/inbox`: the inbox of the parent group the reader belongs to, or a choice among them. */
+export function InboxChooserPage(_: PageProps) {
+  const { t, session } = useApp();
+  const { data, error, loading, reload } = useQuery(GroupsQuery, {});
+  const parents = (data?.groups ?? []).filter((g) => g.kind === 'PARENT_GROUP');
+  const mine = parents.filter((g) => session?.roles[g.id]?.length);
+  useEffect(() => {
+    if (mine.length === 1) navigate(`/groups/${encodeURIComponent(mine[0]!.id)}/inbox`, true);
+  }, [mine.length, mine[0]?.id]);
+  if (loading && !data) return <Loading />;
+  if (error) return <ErrorMessage error={error} onRetry={reload} />;
+  return (
+    <>
+      <h1>{t('inbox.title')}</h1>
+      <ul>
+        {(mine.length > 0 ? mine : parents).map((g) => (
+          <li key={g.id}>
+            <a href={`/groups/${encodeURIComponent(g.id)}/inbox`}>
+              {g.acronym}: {g.name}
+            </a>
           </li>
         ))}
       </ul>

@@ -1,0 +1,94 @@
+// What people expect beyond the flows: errors explained next to the field with the input kept,
+// Arabic laid out right to left, a phone-sized layout, and no serious accessibility violation.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newPerson, seriousViolations, signInAs, startServer } from './harness.mjs';
+import { castFor } from './people.mjs';
+
+const GROUP = 'fg-dfc';
+
+describe('errors, right to left and accessibility', { concurrency: false }, () => {
+  let server;
+  let browser;
+  let cast;
+  let meetingPath;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    cast = castFor(server.demoPeople, GROUP, 'tsag');
+    const { page, context } = await newPerson(browser, server.baseUrl);
+    await page.goto(`/groups/${GROUP}`);
+    await page.locator('#meetings-heading ~ ul a').last().click();
+    await page.waitForURL(/\/meetings\//);
+    meetingPath = new URL(page.url()).pathname;
+    await context.close();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a refused submission is explained next to the field and keeps what was typed', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl);
+    await signInAs(page, cast.delegates[0].id);
+    await page.goto(`${meetingPath}/submit`);
+    // A title of blanks only: the browser lets it through, the server refuses it by field.
+    await page.getByLabel('Title').fill('   ');
+    await page.getByLabel('Agenda item').selectOption({ index: 1 });
+    await page.getByLabel('Source organisations').fill('Example Central Bank');
+    await page.getByLabel('File').setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('text') });
+    await page.getByRole('button', { name: 'Submit' }).click();
+
+    const error = page.locator('[data-field-error="title"]');
+    await error.waitFor();
+    assert.ok((await error.textContent()).trim().length > 0);
+    assert.equal(await page.getByLabel('Title').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Source organisations').inputValue(), 'Example Central Bank');
+    assert.ok(new URL(page.url()).pathname.endsWith('/submit'));
+    await page.screenshot({ path: 'test-results/field-error.png', fullPage: true });
+    await context.close();
+  });
+
+  it('Arabic is laid out right to left, with the interface in Arabic', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl, { locale: 'en-GB' });
+    await page.goto(meetingPath);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('ar');
+    await page.locator('html[dir="rtl"][lang="ar"]').waitFor();
+    await page.getByRole('link', { name: 'الأفرقة' }).first().waitFor();
+    assert.match(await page.getByTestId('deadline').textContent(), /الموعد النهائي للمساهمات/);
+    await page.screenshot({ path: 'test-results/meeting-ar.png', fullPage: true });
+    await context.close();
+  });
+
+  it('a reader whose browser prefers Arabic gets it from the start, on a phone-sized screen', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl, { locale: 'ar-EG', viewport: { width: 390, height: 844 } });
+    await page.goto('/');
+    await page.locator('html[dir="rtl"]').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone screen`);
+    await page.screenshot({ path: 'test-results/groups-ar-phone.png', fullPage: true });
+    await context.close();
+  });
+
+  it('axe-core finds no serious or critical violation on the main pages', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl);
+    await signInAs(page, cast.chair.id);
+    const pages = ['/signin', '/', `/groups/${GROUP}`, meetingPath, `${meetingPath}/submit`, `/groups/${GROUP}/announce`];
+    const contribution = await (async () => {
+      await page.goto(meetingPath);
+      const link = page.locator('[data-testid="contributions"] a').first();
+      return (await link.count()) > 0 ? link.getAttribute('href') : undefined;
+    })();
+    if (contribution) pages.push(contribution);
+    for (const path of pages) {
+      await page.goto(path);
+      await page.locator('main h1').first().waitFor();
+      const violations = await seriousViolations(page);
+      assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);
+    }
+    await context.close();
+  });
+});
