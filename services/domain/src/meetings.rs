@@ -136,7 +136,10 @@ impl Aggregate for Meeting {
     type Event = MeetingEvent;
     type Error = MeetingError;
 
-    fn decide(state: &MeetingState, command: MeetingCommand) -> Result<Vec<MeetingEvent>, MeetingError> {
+    fn decide(
+        state: &MeetingState,
+        command: MeetingCommand,
+    ) -> Result<Vec<MeetingEvent>, MeetingError> {
         match command {
             MeetingCommand::Announce(command) => announce(state, command),
             MeetingCommand::AddAgendaItem(command) => {
@@ -176,7 +179,10 @@ fn check_item(field: &'static str, item: &AgendaItem) -> Result<(), MeetingError
     Ok(())
 }
 
-fn announce(state: &MeetingState, command: AnnounceMeeting) -> Result<Vec<MeetingEvent>, MeetingError> {
+fn announce(
+    state: &MeetingState,
+    command: AnnounceMeeting,
+) -> Result<Vec<MeetingEvent>, MeetingError> {
     if state.announced.is_some() {
         return Err(MeetingError::AlreadyAnnounced);
     }
@@ -194,7 +200,10 @@ fn announce(state: &MeetingState, command: AnnounceMeeting) -> Result<Vec<Meetin
         None if !command.remote_participation => return Err(MeetingError::NoPlace),
         None => {}
     }
-    if command.registration_deadline.is_some_and(|deadline| deadline > command.starts_on) {
+    if command
+        .registration_deadline
+        .is_some_and(|deadline| deadline > command.starts_on)
+    {
         return Err(MeetingError::RegistrationAfterStart);
     }
     let mut ids = BTreeSet::new();
@@ -207,7 +216,9 @@ fn announce(state: &MeetingState, command: AnnounceMeeting) -> Result<Vec<Meetin
     let mut events = Vec::with_capacity(2);
     // A waiver given while notice suffices is not recorded: there is nothing to waive.
     if notice_days < MIN_NOTICE_DAYS {
-        let reason = command.waiver_reason.ok_or(MeetingError::NoticeTooShort { notice_days })?;
+        let reason = command
+            .waiver_reason
+            .ok_or(MeetingError::NoticeTooShort { notice_days })?;
         error::required("waiverReason", &reason, MAX_TEXT)?;
         events.push(MeetingEvent::NoticeWaived(NoticeWaived {
             meeting_id: command.meeting_id,
@@ -243,8 +254,14 @@ mod tests {
 
     fn agenda() -> Vec<AgendaItem> {
         vec![
-            AgendaItem { id: "1".into(), title: "Opening".into() },
-            AgendaItem { id: "4.2".into(), title: "Terminology".into() },
+            AgendaItem {
+                id: "1".into(),
+                title: "Opening".into(),
+            },
+            AgendaItem {
+                id: "4.2".into(),
+                title: "Terminology".into(),
+            },
         ]
     }
 
@@ -296,16 +313,25 @@ mod tests {
 
     #[test]
     fn less_than_four_weeks_of_notice_is_refused_without_a_waiver() {
-        let error = Meeting::decide(&MeetingState::default(), announce_first_meeting(at(2017, 9, 16, 10), None))
-            .unwrap_err();
+        let error = Meeting::decide(
+            &MeetingState::default(),
+            announce_first_meeting(at(2017, 9, 16, 10), None),
+        )
+        .unwrap_err();
         assert_eq!(error, MeetingError::NoticeTooShort { notice_days: 27 });
-        assert_eq!((error.code(), error.field()), ("meeting.notice_too_short", Some("startsOn")));
+        assert_eq!(
+            (error.code(), error.field()),
+            ("meeting.notice_too_short", Some("startsOn"))
+        );
     }
 
     #[test]
     fn a_waiver_with_a_reason_is_recorded_before_the_announcement() {
         given::<Meeting>([])
-            .when(announce_first_meeting(at(2017, 9, 16, 10), Some("Workshop dates fixed by the host")))
+            .when(announce_first_meeting(
+                at(2017, 9, 16, 10),
+                Some("Workshop dates fixed by the host"),
+            ))
             .then([
                 MeetingEvent::NoticeWaived(NoticeWaived {
                     meeting_id: MEETING,
@@ -319,13 +345,23 @@ mod tests {
 
     #[test]
     fn a_blank_waiver_reason_is_no_waiver() {
-        given::<Meeting>([]).when(announce_first_meeting(at(2017, 9, 16, 10), Some("  "))).then_err("input.blank");
+        given::<Meeting>([])
+            .when(announce_first_meeting(at(2017, 9, 16, 10), Some("  ")))
+            .then_err("input.blank");
     }
 
     #[test]
     fn a_waiver_is_not_recorded_when_notice_suffices() {
-        let events = given::<Meeting>([]).when(announce_first_meeting(at(2017, 9, 1, 10), Some("just in case"))).events();
-        assert_eq!(events, [MeetingEvent::MeetingAnnounced(announced(day(2017, 9, 1)))]);
+        let events = given::<Meeting>([])
+            .when(announce_first_meeting(
+                at(2017, 9, 1, 10),
+                Some("just in case"),
+            ))
+            .events();
+        assert_eq!(
+            events,
+            [MeetingEvent::MeetingAnnounced(announced(day(2017, 9, 1)))]
+        );
     }
 
     #[test]
@@ -337,39 +373,58 @@ mod tests {
 
     #[test]
     fn a_meeting_cannot_end_before_it_starts() {
-        let MeetingCommand::Announce(mut command) = announce_first_meeting(at(2017, 9, 1, 10), None) else {
+        let MeetingCommand::Announce(mut command) =
+            announce_first_meeting(at(2017, 9, 1, 10), None)
+        else {
             unreachable!()
         };
         command.ends_on = day(2017, 10, 12);
-        given::<Meeting>([]).when(MeetingCommand::Announce(command)).then_err("meeting.ends_before_start");
+        given::<Meeting>([])
+            .when(MeetingCommand::Announce(command))
+            .then_err("meeting.ends_before_start");
     }
 
     #[test]
     fn a_meeting_needs_a_venue_or_remote_participation() {
-        let MeetingCommand::Announce(mut command) = announce_first_meeting(at(2017, 9, 1, 10), None) else {
+        let MeetingCommand::Announce(mut command) =
+            announce_first_meeting(at(2017, 9, 1, 10), None)
+        else {
             unreachable!()
         };
         command.venue = None;
         command.remote_participation = false;
-        given::<Meeting>([]).when(MeetingCommand::Announce(command)).then_err("meeting.no_place");
+        given::<Meeting>([])
+            .when(MeetingCommand::Announce(command))
+            .then_err("meeting.no_place");
     }
 
     #[test]
     fn registration_closes_no_later_than_the_start() {
-        let MeetingCommand::Announce(mut command) = announce_first_meeting(at(2017, 9, 1, 10), None) else {
+        let MeetingCommand::Announce(mut command) =
+            announce_first_meeting(at(2017, 9, 1, 10), None)
+        else {
             unreachable!()
         };
         command.registration_deadline = Some(day(2017, 10, 14));
-        given::<Meeting>([]).when(MeetingCommand::Announce(command)).then_err("meeting.registration_after_start");
+        given::<Meeting>([])
+            .when(MeetingCommand::Announce(command))
+            .then_err("meeting.registration_after_start");
     }
 
     #[test]
     fn agenda_item_ids_are_unique() {
-        let MeetingCommand::Announce(mut command) = announce_first_meeting(at(2017, 9, 1, 10), None) else {
+        let MeetingCommand::Announce(mut command) =
+            announce_first_meeting(at(2017, 9, 1, 10), None)
+        else {
             unreachable!()
         };
-        command.agenda.push(AgendaItem { id: "4.2".into(), title: "Terminology again".into() });
-        given::<Meeting>([]).when(MeetingCommand::Announce(command)).then_err("meeting.duplicate_agenda_item");
+        command.agenda.push(AgendaItem {
+            id: "4.2".into(),
+            title: "Terminology again".into(),
+        });
+        given::<Meeting>([])
+            .when(MeetingCommand::Announce(command))
+            .then_err("meeting.duplicate_agenda_item");
     }
 
     #[test]
@@ -380,27 +435,51 @@ mod tests {
     }
 
     fn add_item(id: &str, now: DateTime<Utc>) -> MeetingCommand {
-        MeetingCommand::AddAgendaItem(AddAgendaItem { item: AgendaItem { id: id.into(), title: "Use cases".into() }, now })
+        MeetingCommand::AddAgendaItem(AddAgendaItem {
+            item: AgendaItem {
+                id: id.into(),
+                title: "Use cases".into(),
+            },
+            now,
+        })
     }
 
     #[test]
     fn an_agenda_item_is_added_to_an_announced_meeting_with_a_new_id() {
         let history = || [MeetingEvent::MeetingAnnounced(announced(day(2017, 9, 1)))];
-        given::<Meeting>(history()).when(add_item("5", at(2017, 10, 2, 9))).then([MeetingEvent::AgendaItemAdded(
-            AgendaItemAdded { meeting_id: MEETING, item: AgendaItem { id: "5".into(), title: "Use cases".into() } },
-        )]);
-        given::<Meeting>(history()).when(add_item("4.2", at(2017, 10, 2, 9))).then_err("meeting.duplicate_agenda_item");
-        given::<Meeting>(history()).when(add_item("6", at(2017, 10, 14, 9))).then_err("meeting.over");
-        given::<Meeting>([]).when(add_item("5", at(2017, 10, 2, 9))).then_err("meeting.not_announced");
+        given::<Meeting>(history())
+            .when(add_item("5", at(2017, 10, 2, 9)))
+            .then([MeetingEvent::AgendaItemAdded(AgendaItemAdded {
+                meeting_id: MEETING,
+                item: AgendaItem {
+                    id: "5".into(),
+                    title: "Use cases".into(),
+                },
+            })]);
+        given::<Meeting>(history())
+            .when(add_item("4.2", at(2017, 10, 2, 9)))
+            .then_err("meeting.duplicate_agenda_item");
+        given::<Meeting>(history())
+            .when(add_item("6", at(2017, 10, 14, 9)))
+            .then_err("meeting.over");
+        given::<Meeting>([])
+            .when(add_item("5", at(2017, 10, 2, 9)))
+            .then_err("meeting.not_announced");
     }
 
     #[test]
     fn added_items_are_part_of_the_meeting_facts() {
         let added = MeetingEvent::AgendaItemAdded(AgendaItemAdded {
             meeting_id: MEETING,
-            item: AgendaItem { id: "5".into(), title: "Use cases".into() },
+            item: AgendaItem {
+                id: "5".into(),
+                title: "Use cases".into(),
+            },
         });
-        let state = Meeting::replay(&[MeetingEvent::MeetingAnnounced(announced(day(2017, 9, 1))), added]);
+        let state = Meeting::replay(&[
+            MeetingEvent::MeetingAnnounced(announced(day(2017, 9, 1))),
+            added,
+        ]);
         let facts = state.facts().unwrap();
         assert_eq!(facts.agenda_items, ["1", "4.2", "5"]);
         assert_eq!(facts.contribution_deadline, day(2017, 10, 1));

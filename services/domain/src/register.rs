@@ -93,7 +93,10 @@ impl Aggregate for Register {
     type Event = RegisterEvent;
     type Error = RegisterError;
 
-    fn decide(state: &RegisterState, command: RegisterCommand) -> Result<Vec<RegisterEvent>, RegisterError> {
+    fn decide(
+        state: &RegisterState,
+        command: RegisterCommand,
+    ) -> Result<Vec<RegisterEvent>, RegisterError> {
         let RegisterCommand::AssignNumber(command) = command;
         if let Some(group_id) = &state.group_id
             && *group_id != command.group_id
@@ -106,16 +109,21 @@ impl Aggregate for Register {
         if command.kind == DocumentKind::Input
             && let Some(number) = state.inputs.get(&command.assigned_to)
         {
-            return Err(RegisterError::AlreadyNumbered { assigned_to: command.assigned_to, number: number.clone() });
+            return Err(RegisterError::AlreadyNumbered {
+                assigned_to: command.assigned_to,
+                number: number.clone(),
+            });
         }
         let sequence = state.next_sequence(command.kind);
-        Ok(vec![RegisterEvent::DocumentNumberAssigned(DocumentNumberAssigned {
-            group_id: command.group_id,
-            kind: command.kind,
-            sequence,
-            number: format_number(&command.document_prefix, command.kind, sequence),
-            assigned_to: command.assigned_to,
-        })])
+        Ok(vec![RegisterEvent::DocumentNumberAssigned(
+            DocumentNumberAssigned {
+                group_id: command.group_id,
+                kind: command.kind,
+                sequence,
+                number: format_number(&command.document_prefix, command.kind, sequence),
+                assigned_to: command.assigned_to,
+            },
+        )])
     }
 
     fn evolve(mut state: RegisterState, event: &RegisterEvent) -> RegisterState {
@@ -124,7 +132,9 @@ impl Aggregate for Register {
         match assigned.kind {
             DocumentKind::Input => {
                 state.last_input = state.last_input.max(assigned.sequence);
-                state.inputs.insert(assigned.assigned_to, assigned.number.clone());
+                state
+                    .inputs
+                    .insert(assigned.assigned_to, assigned.number.clone());
             }
             DocumentKind::Output => state.last_output = state.last_output.max(assigned.sequence),
         }
@@ -160,17 +170,17 @@ mod tests {
     fn numbers_are_formatted_with_prefix_kind_and_three_digits() {
         assert_eq!(format_number("DFC", DocumentKind::Input, 12), "DFC-I-012");
         assert_eq!(format_number("DFC", DocumentKind::Output, 5), "DFC-O-005");
-        assert_eq!(format_number("DFC", DocumentKind::Input, 1234), "DFC-I-1234");
+        assert_eq!(
+            format_number("DFC", DocumentKind::Input, 1234),
+            "DFC-I-1234"
+        );
     }
 
     #[test]
     fn the_first_input_document_is_number_one() {
-        given::<Register>([]).when(assign(DocumentKind::Input, 1)).then([assigned(
-            DocumentKind::Input,
-            1,
-            "DFC-I-001",
-            1,
-        )]);
+        given::<Register>([])
+            .when(assign(DocumentKind::Input, 1))
+            .then([assigned(DocumentKind::Input, 1, "DFC-I-001", 1)]);
     }
 
     #[test]
@@ -180,18 +190,12 @@ mod tests {
             assigned(DocumentKind::Input, 2, "DFC-I-002", 2),
             assigned(DocumentKind::Output, 1, "DFC-O-001", 9),
         ];
-        given::<Register>(history.clone()).when(assign(DocumentKind::Input, 3)).then([assigned(
-            DocumentKind::Input,
-            3,
-            "DFC-I-003",
-            3,
-        )]);
-        given::<Register>(history).when(assign(DocumentKind::Output, 9)).then([assigned(
-            DocumentKind::Output,
-            2,
-            "DFC-O-002",
-            9,
-        )]);
+        given::<Register>(history.clone())
+            .when(assign(DocumentKind::Input, 3))
+            .then([assigned(DocumentKind::Input, 3, "DFC-I-003", 3)]);
+        given::<Register>(history)
+            .when(assign(DocumentKind::Output, 9))
+            .then([assigned(DocumentKind::Output, 2, "DFC-O-002", 9)]);
     }
 
     #[test]
@@ -209,7 +213,9 @@ mod tests {
             kind: DocumentKind::Input,
             assigned_to: Uuid::from_u128(5),
         });
-        given::<Register>([assigned(DocumentKind::Input, 1, "DFC-I-001", 1)]).when(command).then_err("register.other_group");
+        given::<Register>([assigned(DocumentKind::Input, 1, "DFC-I-001", 1)])
+            .when(command)
+            .then_err("register.other_group");
     }
 
     #[test]
@@ -220,6 +226,8 @@ mod tests {
             kind: DocumentKind::Input,
             assigned_to: Uuid::from_u128(5),
         });
-        given::<Register>([]).when(command).then_err("register.invalid_document_prefix");
+        given::<Register>([])
+            .when(command)
+            .then_err("register.invalid_document_prefix");
     }
 }
