@@ -17,6 +17,11 @@ import { createSubscriptionClient } from './api/graphql';
 
 export interface AppContextValue {
   locale: Locale;
+  /**
+   * The locale dates and numbers are written in: the reader's own regional variant of the
+   * interface language when the browser names one (`en-GB`, `ar-EG`), else the language itself.
+   */
+  formatLocale: string;
   setLocale: (locale: Locale) => void;
   t: Translate;
   /** The reader's IANA time zone, as the browser reports it. */
@@ -38,6 +43,10 @@ export function laterPosition(seen: string | undefined, next: string): string {
   if (seen === undefined) return next;
   if (/^\d+$/.test(seen) && /^\d+$/.test(next)) return BigInt(next) > BigInt(seen) ? next : seen;
   return next;
+}
+
+export function regionalVariant(locale: Locale, preferred: readonly string[]): string {
+  return preferred.find((tag) => tag.toLowerCase().split('-')[0] === locale) ?? locale;
 }
 
 const AppContext = createContext<AppContextValue | undefined>(undefined);
@@ -67,6 +76,7 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
     setLocaleState(next);
   }, []);
   const t = useCallback<Translate>((key, params) => translate(locale, key, params), [locale]);
+  const formatLocale = useMemo(() => regionalVariant(locale, navigator.languages ?? [navigator.language]), [locale]);
 
   const signIn = useCallback((next: Session) => {
     saveSession(localStorage, next);
@@ -93,6 +103,7 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
 
   const value: AppContextValue = {
     locale,
+    formatLocale,
     setLocale,
     t,
     timeZone,
@@ -115,6 +126,7 @@ export function TestAppProvider({
   children: ComponentChildren;
 }) {
   const full: AppContextValue = {
+    formatLocale: value.locale,
     setLocale: () => undefined,
     t: (key, params) => translate(value.locale, key, params),
     timeZone: 'UTC',

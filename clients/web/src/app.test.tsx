@@ -53,3 +53,12 @@ describe('the app shell', () => {
     expect(screen.getByText('Focus group')).toBeTruthy();
   });
 });
+
+describe('the locale dates are written in', () => {
+  it('is the reader regional variant of the interface language, else the language', async () => {
+    const { regionalVariant } = await import('./app-context');
+    expect(regionalVariant('en', ['en-GB', 'fr'])).toBe('en-GB');
+    expect(regionalVariant('ar', ['en-GB', 'ar-EG'])).toBe('ar-EG');
+    expect(regionalVariant('zh', ['en-GB'])).toBe('zh');
+  });
+});

@@ -128,6 +128,19 @@ export const commands = {
     },
   ) => send<{ decisionId: string }>('POST', `/api/consensus-calls/${callId}/decisions`, token, key, input),
 
+  publishDraft: (
+    token: string | undefined,
+    key: string,
+    deliverableId: string,
+    input: { note?: string; buildsOn: string[]; file: File | undefined },
+  ) => {
+    const form = new FormData();
+    const { file, ...fields } = input;
+    form.append('metadata', new Blob([JSON.stringify(fields)], { type: 'application/json' }));
+    if (file) form.append('file', file, file.name);
+    return send<{ version: number; number: string }>('POST', `/api/deliverables/${deliverableId}/drafts`, token, key, form);
+  },
+
   transmit: (token: string | undefined, key: string, deliverableId: string, input: { version: number; parentMeetingId: string }) =>
     send('POST', `/api/deliverables/${deliverableId}/transmittals`, token, key, input),
 

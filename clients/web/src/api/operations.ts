@@ -500,3 +500,17 @@ export const DeliverableTransmittedSubscription = graphql(`
     }
   }
 `);
+
+export const GroupContributionsQuery = graphql(`
+  query GroupContributions($group: String!) {
+    contributions(group: $group, first: 100) {
+      edges {
+        node {
+          id
+          number
+          title
+        }
+      }
+    }
+  }
+`);

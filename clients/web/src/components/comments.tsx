@@ -134,7 +134,7 @@ function Comment({ ctx, thread, comment, replies }: { ctx: Context; thread: Thre
   return (
     <article class="comment" data-comment-id={comment.id} aria-label={t('common.by', { name: comment.author })}>
       <header>
-        <strong>{comment.author}</strong> · <DateTime value={comment.postedAt} />
+        <strong><bdi>{comment.author}</bdi></strong> · <DateTime value={comment.postedAt} />
         {comment.edited ? <> · {t('comments.edited')}</> : null}
       </header>
       {comment.retracted ? (

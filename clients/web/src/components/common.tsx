@@ -14,17 +14,17 @@ import { navigate } from '../lib/router';
 
 /** An instant in the reader's time zone, with the UTC time in the tooltip. */
 export function DateTime({ value }: { value: string }) {
-  const { locale, timeZone } = useApp();
+  const { formatLocale, timeZone } = useApp();
   return (
-    <time dateTime={value} title={formatUtc(value, locale)}>
-      {formatDateTime(value, locale, timeZone)}
+    <time dateTime={value} title={formatUtc(value, formatLocale)}>
+      {formatDateTime(value, formatLocale, timeZone)}
     </time>
   );
 }
 
 export function CalendarDate({ value }: { value: string }) {
-  const { locale } = useApp();
-  return <time dateTime={value}>{formatCalendarDate(value, locale)}</time>;
+  const { formatLocale } = useApp();
+  return <time dateTime={value}>{formatCalendarDate(value, formatLocale)}</time>;
 }
 
 /** Re-renders every `ms` so that countdowns move. */
@@ -39,17 +39,17 @@ export function useNow(ms = 30_000): Date {
 
 /** The contribution deadline: in the reader's time, in UTC, and how long is left. */
 export function Deadline({ date }: { date: string }) {
-  const { t, locale, timeZone } = useApp();
+  const { t, formatLocale, timeZone } = useApp();
   const now = useNow();
   const instant = deadlineInstant(date);
   const passed = instant.getTime() < now.getTime();
-  const countdown = formatCountdown(instant, now, locale);
+  const countdown = formatCountdown(instant, now, formatLocale);
   return (
     <div class={passed ? 'notice' : 'notice ok'} data-testid="deadline">
       <strong>{t('meeting.deadline')}</strong>{' '}
-      <span>{t('common.yourTime', { time: formatDateTime(instant, locale, timeZone) })}</span>
+      <span>{t('common.yourTime', { time: formatDateTime(instant, formatLocale, timeZone) })}</span>
       {' · '}
-      <span>{formatUtc(instant, locale)}</span>
+      <span>{formatUtc(instant, formatLocale)}</span>
       <br />
       <span data-testid="countdown">
         {passed ? t('meeting.deadlinePassed', { countdown }) : t('meeting.deadlineIn', { countdown })}
@@ -66,13 +66,13 @@ export interface DocumentInfo {
 }
 
 export function DocumentLink({ document }: { document: DocumentInfo }) {
-  const { t, locale } = useApp();
+  const { t, formatLocale } = useApp();
   return (
     <div class="document">
       <a href={document.url} download={document.fileName}>
         {t('common.download', { file: document.fileName })}
       </a>{' '}
-      <span class="muted">({t('common.size', { size: new Intl.NumberFormat(locale).format(document.size) })})</span>
+      <span class="muted">({t('common.size', { size: new Intl.NumberFormat(formatLocale).format(document.size) })})</span>
       <div class="mono">
         {t('common.sha256')}: {document.sha256}
       </div>
@@ -82,7 +82,7 @@ export function DocumentLink({ document }: { document: DocumentInfo }) {
 
 /** Reads `?asOf=` from the address; shows the banner and the form to choose another moment. */
 export function AsOfControl({ asOf, historyHref }: { asOf: string | undefined; historyHref?: string }) {
-  const { t, locale, timeZone } = useApp();
+  const { t, formatLocale, timeZone } = useApp();
   const [value, setValue] = useState(asOf ?? '');
   const show = (event: Event) => {
     event.preventDefault();
@@ -94,7 +94,7 @@ export function AsOfControl({ asOf, historyHref }: { asOf: string | undefined; h
     else url.searchParams.delete('asOf');
     navigate(url.pathname + url.search);
   };
-  const label = asOf && !/^\d+$/.test(asOf) ? formatDateTime(asOf, locale, timeZone) : asOf;
+  const label = asOf && !/^\d+$/.test(asOf) ? formatDateTime(asOf, formatLocale, timeZone) : asOf;
   return (
     <div class="asof">
       {asOf ? (

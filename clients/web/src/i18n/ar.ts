@@ -85,6 +85,7 @@ export const ar: Messages = {
   'meeting.remote': 'المشاركة عن بُعد متاحة',
   'meeting.remoteOnly': 'عن بُعد بالكامل',
   'meeting.agenda': 'جدول الأعمال',
+  'meeting.when': 'التواريخ',
   'meeting.deadline': 'الموعد النهائي للمساهمات',
   'meeting.deadlineIn': 'يُغلق {countdown}',
   'meeting.deadlinePassed': 'أُغلق {countdown}؛ الوثائق المقدّمة الآن متأخرة',
@@ -230,6 +231,8 @@ export const ar: Messages = {
   'deliverable.buildsOn': 'يستند إلى',
   'deliverable.openCall': 'فتح دعوة لتوافق الآراء بشأن المشروع {version}',
   'deliverable.noParentMeeting': 'ليس لدى الفريق الأم اجتماع قادم لإرساله إليه.',
+  'deliverable.publish': 'نشر صيغة مشروعة',
+  'deliverable.published': 'تم نشر المشروع {number}.',
 
   'inbox.title': 'النواتج المُحالة',
   'inbox.from': 'من {group}',

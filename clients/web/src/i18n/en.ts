@@ -88,6 +88,7 @@ export const en = {
   'meeting.remote': 'Remote participation available',
   'meeting.remoteOnly': 'Fully remote',
   'meeting.agenda': 'Agenda',
+  'meeting.when': 'Dates',
   'meeting.deadline': 'Contribution deadline',
   'meeting.deadlineIn': 'Closes {countdown}',
   'meeting.deadlinePassed': 'Closed {countdown}; documents submitted now are late',
@@ -239,6 +240,8 @@ export const en = {
   'deliverable.buildsOn': 'Builds on',
   'deliverable.openCall': 'Open a consensus call on draft {version}',
   'deliverable.noParentMeeting': 'The parent group has no upcoming meeting to send it to.',
+  'deliverable.publish': 'Publish a draft version',
+  'deliverable.published': 'Draft {number} published.',
 
   // the parent group's inbox
   'inbox.title': 'Transmitted deliverables',

@@ -25,6 +25,7 @@ export const es: Partial<Messages> = {
   'groups.deliverables': 'Entregables',
   'groups.participants': 'Participantes',
   'meeting.contributions': 'Contribuciones',
+  'meeting.when': 'Fechas',
   'meeting.deadline': 'Plazo para contribuciones',
   'comments.title': 'Comentarios',
   'consensus.title': 'Llamada a consenso',

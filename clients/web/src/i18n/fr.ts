@@ -25,6 +25,7 @@ export const fr: Partial<Messages> = {
   'groups.deliverables': 'Livrables',
   'groups.participants': 'Participants',
   'meeting.contributions': 'Contributions',
+  'meeting.when': 'Dates',
   'meeting.deadline': 'Date limite des contributions',
   'comments.title': 'Commentaires',
   'consensus.title': 'Appel au consensus',

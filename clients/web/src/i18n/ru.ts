@@ -25,6 +25,7 @@ export const ru: Partial<Messages> = {
   'groups.deliverables': 'Результаты работы',
   'groups.participants': 'Участники',
   'meeting.contributions': 'Вклады',
+  'meeting.when': 'Даты',
   'meeting.deadline': 'Срок представления вкладов',
   'comments.title': 'Комментарии',
   'consensus.title': 'Запрос консенсуса',

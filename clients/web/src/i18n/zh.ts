@@ -85,6 +85,7 @@ export const zh: Messages = {
   'meeting.remote': '可远程参会',
   'meeting.remoteOnly': '完全远程',
   'meeting.agenda': '议程',
+  'meeting.when': '日期',
   'meeting.deadline': '文稿截止日期',
   'meeting.deadlineIn': '{countdown}截止',
   'meeting.deadlinePassed': '已于{countdown}截止；现在提交的文件为迟交文件',
@@ -230,6 +231,8 @@ export const zh: Messages = {
   'deliverable.buildsOn': '所依据的文稿',
   'deliverable.openCall': '就草案 {version} 发起协商一致征询',
   'deliverable.noParentMeeting': '上级组没有即将召开的会议可供转交。',
+  'deliverable.publish': '发布草案版本',
+  'deliverable.published': '草案 {number} 已发布。',
 
   'inbox.title': '已转交的可交付成果',
   'inbox.from': '来自 {group}',

@@ -18,7 +18,7 @@ interface AgendaRow {
 }
 
 export function NoticeCheck({ startsOn }: { startsOn: string }) {
-  const { t, locale } = useApp();
+  const { t, formatLocale } = useApp();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startsOn)) return null;
   const rule = fourWeekRule(startsOn, utcToday(new Date()));
   return (
@@ -26,11 +26,11 @@ export function NoticeCheck({ startsOn }: { startsOn: string }) {
       {rule.satisfied
         ? t('announce.ruleOk', {
             days: rule.noticeDays,
-            deadline: formatCalendarDate(contributionDeadlineFor(startsOn), locale),
+            deadline: formatCalendarDate(contributionDeadlineFor(startsOn), formatLocale),
           })
         : t('announce.ruleBreached', {
             days: rule.noticeDays,
-            lastDay: formatCalendarDate(rule.lastCompliantDay, locale),
+            lastDay: formatCalendarDate(rule.lastCompliantDay, formatLocale),
           })}
     </p>
   );

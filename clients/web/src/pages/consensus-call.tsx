@@ -171,7 +171,7 @@ export function subjectHref(subject: { kind: string; id: string }): string {
 }
 
 export function ConsensusCallPage({ params, search }: PageProps) {
-  const { t, locale, timeZone, session, seenPosition, noteWrite } = useApp();
+  const { t, formatLocale, timeZone, session, seenPosition, noteWrite } = useApp();
   const asOf = asOfParam(search);
   const id = params.callId!;
   const { data, error, loading, reload } = useQuery(ConsensusCallQuery, { id, asOf, atLeast: seenPosition });
@@ -233,7 +233,7 @@ export function ConsensusCallPage({ params, search }: PageProps) {
         </dd>
         <dt>{t('consensus.closesAt')}</dt>
         <dd>
-          {t('common.yourTime', { time: formatDateTime(call.closesAt, locale, timeZone) })} · {formatUtc(call.closesAt, locale)}
+          {t('common.yourTime', { time: formatDateTime(call.closesAt, formatLocale, timeZone) })} · {formatUtc(call.closesAt, formatLocale)}
           {!open ? <span class="badge"> {t('consensus.closed')}</span> : null}
         </dd>
       </dl>
@@ -247,7 +247,10 @@ export function ConsensusCallPage({ params, search }: PageProps) {
         <ul class="cards" data-testid="positions">
           {call.positions.map((p) => (
             <li key={p.participant}>
-              <strong>{p.participant}</strong>: {t(enumLabel('consensus.stance', p.stance))}
+              <strong>
+                <bdi>{p.participant}</bdi>
+              </strong>
+              : {t(enumLabel('consensus.stance', p.stance))}
               {p.reason ? <> · {p.reason}</> : null} · <DateTime value={p.statedAt} />
               {call.positionHistory
                 .filter((h) => h.participant === p.participant && !h.current)
@@ -278,7 +281,7 @@ export function ConsensusCallPage({ params, search }: PageProps) {
               <ul>
                 {d.objections.map((o) => (
                   <li key={o.participant}>
-                    {t('decision.objectionBy', { name: o.participant, reason: o.reason })}: {t(enumLabel('decision.disposition', o.disposition))}
+                    {t('decision.objectionBy', { name: o.participant, reason: o.reason })} ({t(enumLabel('decision.disposition', o.disposition))})
                     {o.note ? ` (${o.note})` : ''}
                   </li>
                 ))}

@@ -53,7 +53,7 @@ function ReviseForm({ contributionId, title, onDone }: { contributionId: string;
 }
 
 export function ContributionPage({ params, search }: PageProps) {
-  const { t, locale, timeZone, session, seenPosition, noteWrite } = useApp();
+  const { t, formatLocale, timeZone, session, seenPosition, noteWrite } = useApp();
   const asOf = asOfParam(search);
   const id = params.contributionId!;
   const { data, error, loading, reload } = useQuery(ContributionQuery, { id, asOf, atLeast: seenPosition });
@@ -160,7 +160,7 @@ export function ContributionPage({ params, search }: PageProps) {
                   <span class="badge ok">{t(enumLabel('decision.outcome', decision.outcome))}</span>
                 ) : (
                   <span class="muted">
-                    {t('consensus.closes', { when: formatDateTime(call.closesAt, locale, timeZone) })}
+                    {t('consensus.closes', { when: formatDateTime(call.closesAt, formatLocale, timeZone) })}
                   </span>
                 )}
               </li>

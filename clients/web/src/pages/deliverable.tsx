@@ -2,7 +2,7 @@
 // transmission to the parent group with the four-week rule shown before it bites.
 
 import { useApp } from '../app-context';
-import { DeliverableQuery } from '../api/operations';
+import { DeliverableQuery, GroupContributionsQuery } from '../api/operations';
 import { useQuery } from '../api/hooks';
 import { commands } from '../api/commands';
 import { AsOfControl, asOfParam, Breadcrumbs, DateTime, DocumentLink } from '../components/common';
@@ -27,6 +27,58 @@ export function deliverableStatus(d: {
   return 'deliverable.status.inProgress';
 }
 
+function PublishDraftForm({ deliverableId, groupId, onDone }: { deliverableId: string; groupId: string; onDone: (position: string) => void }) {
+  const { t, session } = useApp();
+  const contributions = useQuery(GroupContributionsQuery, { group: groupId });
+  const form = useForm({ note: '', buildsOn: [] as string[], file: undefined as File | undefined });
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    void form.submit(async (values, key) => {
+      const result = await commands.publishDraft(session?.token, key, deliverableId, {
+        note: values.note.trim() || undefined,
+        buildsOn: values.buildsOn,
+        file: values.file,
+      });
+      onDone(result.position);
+      return t('deliverable.published', { number: result.number });
+    });
+  };
+  const options = contributions.data?.contributions.edges.map((e) => e.node) ?? [];
+  return (
+    <details class="panel">
+      <summary>{t('deliverable.publish')}</summary>
+      <form onSubmit={onSubmit} noValidate data-testid="publish-draft">
+        <FormStatus general={form.general} done={form.done} />
+        <Field label={t('contribution.file')} name="file" hint={t('contribution.fileHint')} error={form.errors.file} required>
+          {(props) => <input {...props} type="file" onChange={(e) => form.set('file', e.currentTarget.files?.[0])} />}
+        </Field>
+        <Field label={t('deliverable.buildsOn')} name="buildsOn" error={form.errors.buildsOn}>
+          {(props) => (
+            <select
+              {...props}
+              multiple
+              size={Math.min(6, Math.max(2, options.length))}
+              onChange={(e) => form.set('buildsOn', Array.from(e.currentTarget.selectedOptions, (o) => o.value))}
+            >
+              {options.map((c) => (
+                <option key={c.id} value={c.id} selected={form.values.buildsOn.includes(c.id)}>
+                  {c.number} {c.title}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('contribution.revisionNote')} name="note" error={form.errors.note}>
+          {(props) => <textarea {...props} value={form.values.note} onInput={(e) => form.set('note', e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" disabled={form.submitting}>
+          {t('deliverable.publish')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
 interface ParentMeeting {
   id: string;
   title: string;
@@ -34,13 +86,13 @@ interface ParentMeeting {
 }
 
 function NoticeRule({ startsOn }: { startsOn: string }) {
-  const { t, locale } = useApp();
+  const { t, formatLocale } = useApp();
   const rule = fourWeekRule(startsOn, utcToday(new Date()));
   return (
     <p class={rule.satisfied ? 'notice ok' : 'notice'} role="status" data-testid="four-week-rule">
       {rule.satisfied
         ? t('deliverable.ruleOk', { days: rule.noticeDays })
-        : t('deliverable.ruleBreached', { days: rule.noticeDays, lastDay: formatCalendarDate(rule.lastCompliantDay, locale) })}
+        : t('deliverable.ruleBreached', { days: rule.noticeDays, lastDay: formatCalendarDate(rule.lastCompliantDay, formatLocale) })}
     </p>
   );
 }
@@ -56,7 +108,7 @@ function TransmitForm({
   meetings: ParentMeeting[];
   onDone: (position: string) => void;
 }) {
-  const { t, locale, session } = useApp();
+  const { t, formatLocale, session } = useApp();
   const today = utcToday(new Date());
   const upcoming = meetings.filter((m) => m.startsOn >= today);
   const form = useForm({ parentMeetingId: upcoming[0]?.id ?? '' });
@@ -82,7 +134,7 @@ function TransmitForm({
           <select {...props} value={form.values.parentMeetingId} onChange={(e) => form.set('parentMeetingId', e.currentTarget.value)}>
             {upcoming.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.title} ({formatCalendarDate(m.startsOn, locale)})
+                {m.title} ({formatCalendarDate(m.startsOn, formatLocale)})
               </option>
             ))}
           </select>
@@ -168,6 +220,10 @@ export function DeliverablePage({ params, search }: PageProps) {
           ))}
         </ol>
       </section>
+
+      {live && group && session && (d.editors.includes(session.person) || chair) ? (
+        <PublishDraftForm deliverableId={d.id} groupId={group.id} onDone={onWrite} />
+      ) : null}
 
       <section aria-labelledby="calls-heading">
         <h2 id="calls-heading">{t('groups.consensusCalls')}</h2>

@@ -12,11 +12,11 @@ import { deliverableStatus } from './deliverable';
 import type { PageProps } from '../app';
 
 function Participants({ groupId, asOf }: { groupId: string; asOf: string | undefined }) {
-  const { t, locale } = useApp();
+  const { t, formatLocale } = useApp();
   const { data, error } = useQuery(GroupParticipantsQuery, { id: groupId, asOf });
   // The list is for members of the group and its parent group; others simply do not see it.
   if (error || !data?.group) return null;
-  const number = new Intl.NumberFormat(locale);
+  const number = new Intl.NumberFormat(formatLocale);
   return (
     <section aria-labelledby="participants-heading">
       <h2 id="participants-heading">{t('groups.participants')}</h2>
@@ -40,7 +40,7 @@ function Participants({ groupId, asOf }: { groupId: string; asOf: string | undef
 }
 
 export function GroupPage({ params, search }: PageProps) {
-  const { t, locale, session } = useApp();
+  const { t, formatLocale, session } = useApp();
   const groupId = params.groupId!;
   const asOf = asOfParam(search);
   const { data, error, loading, reload } = useQuery(GroupQuery, { id: groupId, asOf });
@@ -102,8 +102,8 @@ export function GroupPage({ params, search }: PageProps) {
               <a href={`/meetings/${m.id}`}>{m.title}</a>
               <br />
               {t('meeting.dates', {
-                start: formatCalendarDate(m.startsOn, locale),
-                end: formatCalendarDate(m.endsOn, locale),
+                start: formatCalendarDate(m.startsOn, formatLocale),
+                end: formatCalendarDate(m.endsOn, formatLocale),
               })}
               {m.venue ? <> · {m.venue}</> : <> · {t('meeting.remoteOnly')}</>}
               <br />

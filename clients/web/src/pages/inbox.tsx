@@ -50,7 +50,7 @@ function TakeUp({ deliverableId, transmittalId, onDone }: { deliverableId: strin
 }
 
 export function InboxPage({ params }: PageProps) {
-  const { t, locale, timeZone, session, seenPosition, noteWrite } = useApp();
+  const { t, formatLocale, timeZone, session, seenPosition, noteWrite } = useApp();
   const parentGroup = params.groupId!;
   const { data, error, loading, reload } = useQuery(InboxQuery, { parentGroup, atLeast: seenPosition }, { skip: !session });
   const [notice, announce] = useLiveNotice();
@@ -105,7 +105,7 @@ export function InboxPage({ params }: PageProps) {
             </h2>
             <p>
               {tr.deliverable.group ? t('inbox.from', { group: tr.deliverable.group.acronym }) : null} · v{tr.version} ·{' '}
-              {t('inbox.transmittedAt', { when: formatDateTime(tr.transmittedAt, locale, timeZone) })} ·{' '}
+              {t('inbox.transmittedAt', { when: formatDateTime(tr.transmittedAt, formatLocale, timeZone) })} ·{' '}
               {t('deliverable.parentMeeting')}: <CalendarDate value={tr.parentMeetingStartsOn} />{' '}
               <span class="badge" data-testid="transmittal-status">
                 {t(enumLabel('deliverable.status', tr.status === 'PENDING' ? 'TRANSMITTED' : tr.status))}
@@ -126,8 +126,8 @@ export function InboxPage({ params }: PageProps) {
                   <ul>
                     {tr.approvingDecision.objections.map((o) => (
                       <li key={o.participant}>
-                        {t('decision.objectionBy', { name: o.participant, reason: o.reason })}:{' '}
-                        {t(enumLabel('decision.disposition', o.disposition))}
+                        {t('decision.objectionBy', { name: o.participant, reason: o.reason })} (
+                        {t(enumLabel('decision.disposition', o.disposition))})
                       </li>
                     ))}
                   </ul>

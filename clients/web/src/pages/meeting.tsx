@@ -68,7 +68,7 @@ function LateDecision({ id, number, onDone }: { id: string; number: string; onDo
 }
 
 export function MeetingPage({ params, search }: PageProps) {
-  const { t, locale, session, seenPosition, noteWrite } = useApp();
+  const { t, formatLocale, session, seenPosition, noteWrite } = useApp();
   const asOf = asOfParam(search);
   const [onlyLate, setOnlyLate] = useState(false);
   const [status, setStatus] = useState<Status | ''>('');
@@ -100,11 +100,11 @@ export function MeetingPage({ params, search }: PageProps) {
       />
       <h1>{meeting.title}</h1>
       <dl class="facts">
-        <dt>{t('meeting.title')}</dt>
+        <dt>{t('meeting.when')}</dt>
         <dd>
           {t('meeting.dates', {
-            start: formatCalendarDate(meeting.startsOn, locale),
-            end: formatCalendarDate(meeting.endsOn, locale),
+            start: formatCalendarDate(meeting.startsOn, formatLocale),
+            end: formatCalendarDate(meeting.endsOn, formatLocale),
           })}
         </dd>
         <dt>{t('meeting.venue')}</dt>
@@ -131,13 +131,16 @@ export function MeetingPage({ params, search }: PageProps) {
 
       <section aria-labelledby="agenda-heading">
         <h2 id="agenda-heading">{t('meeting.agenda')}</h2>
-        <ol class="agenda">
+        <ul class="agenda">
           {meeting.agenda.map((item) => (
-            <li key={item.id} value={undefined}>
-              <strong>{item.id}</strong> {item.title}
+            <li key={item.id}>
+              <strong>
+                <bdi>{item.id}</bdi>
+              </strong>{' '}
+              {item.title}
             </li>
           ))}
-        </ol>
+        </ul>
       </section>
 
       <section aria-labelledby="contributions-heading">
@@ -183,7 +186,7 @@ export function MeetingPage({ params, search }: PageProps) {
               <a href={`/contributions/${c.id}`}>
                 <strong>{c.number}</strong> {c.title}
               </a>{' '}
-              {c.late ? <span class="badge late">{t('meeting.late')}</span> : null}{' '}
+              {c.late && c.status !== 'AWAITING_CHAIR' ? <span class="badge late">{t('meeting.late')}</span> : null}{' '}
               <span class={`badge${c.status === 'AWAITING_CHAIR' ? ' late' : ''}`}>
                 {t(contributionStatusLabel(c.status, c.late))}
               </span>
