@@ -63,8 +63,9 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
   it('a second delegate sees the first delegate comment appear without a reload', async () => {
     await delegateB.page.goto(contributionUrl);
     await delegateB.page.getByTestId('comments').waitFor();
-    // Give the subscription a moment to be registered before the comment is posted.
-    await delegateB.page.waitForTimeout(1000);
+    await delegateB.page.locator('[data-testid="live-status"][data-live="on"]').waitFor();
+    // The subscribe message follows the connection's acknowledgement: let it reach the server.
+    await delegateB.page.waitForTimeout(300);
 
     const text = `Section 3 should cover double spending (${Date.now()})`;
     await delegateA.page.getByLabel('Add a comment').fill(text);
@@ -102,6 +103,8 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Open a consensus call' }).click();
     await page.waitForURL(/\/calls\//);
     const callUrl = new URL(page.url()).pathname;
+    await page.locator('[data-testid="live-status"][data-live="on"]').waitFor();
+    await page.waitForTimeout(300);
 
     await delegateA.page.goto(callUrl);
     await delegateA.page.getByLabel('Support', { exact: true }).check();

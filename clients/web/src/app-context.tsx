@@ -30,6 +30,8 @@ export interface AppContextValue {
   signIn: (session: Session) => void;
   signOut: () => void;
   subscriptions: Client;
+  /** Whether the live-update connection is open (it opens when a page subscribes). */
+  live: boolean;
   /**
    * The global position of the latest write this page made: queries ask to see at least this
    * position so that a person always reads their own write.
@@ -90,10 +92,18 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
   const token = session?.token;
   const subscriptions = useMemo(() => createSubscriptionClient(token), [token]);
   const previous = useRef<Client | undefined>(undefined);
+  const [live, setLive] = useState(false);
   useEffect(() => {
     const old = previous.current;
     previous.current = subscriptions;
     if (old && old !== subscriptions) void old.dispose();
+    setLive(false);
+    const offConnected = subscriptions.on('connected', () => setLive(true));
+    const offClosed = subscriptions.on('closed', () => setLive(false));
+    return () => {
+      offConnected();
+      offClosed();
+    };
   }, [subscriptions]);
 
   const noteWrite = useCallback((position: string | undefined) => {
@@ -111,6 +121,7 @@ export function AppProvider({ children }: { children: ComponentChildren }) {
     signIn,
     signOut,
     subscriptions,
+    live,
     seenPosition,
     noteWrite,
   };
@@ -134,6 +145,7 @@ export function TestAppProvider({
     signIn: () => undefined,
     signOut: () => undefined,
     subscriptions: undefined as unknown as Client,
+    live: false,
     seenPosition: undefined,
     noteWrite: () => undefined,
     ...value,

@@ -166,3 +166,13 @@ export function Breadcrumbs({ items }: { items: { href?: string; label: string }
 export function asOfParam(search: URLSearchParams): string | undefined {
   return search.get('asOf') ?? undefined;
 }
+
+/** Says whether new comments, positions and decisions will appear by themselves. */
+export function LiveStatus() {
+  const { t, live } = useApp();
+  return (
+    <p class="muted live-status" data-testid="live-status" data-live={live ? 'on' : 'off'}>
+      {live ? t('common.live') : t('common.liveOff')}
+    </p>
+  );
+}

@@ -5,7 +5,7 @@ import { useApp } from '../app-context';
 import { ConsensusCallQuery, DecisionRecordedSubscription, PositionStatedSubscription } from '../api/operations';
 import { useQuery, useSubscription } from '../api/hooks';
 import { commands } from '../api/commands';
-import { AsOfControl, asOfParam, Breadcrumbs, DateTime, useLiveNotice } from '../components/common';
+import { AsOfControl, asOfParam, Breadcrumbs, DateTime, LiveStatus, useLiveNotice } from '../components/common';
 import { Field, FormStatus, useForm } from '../components/form';
 import { ErrorMessage, Loading } from '../components/status';
 import { enumLabel, enumToCamel } from '../lib/labels';
@@ -237,6 +237,7 @@ export function ConsensusCallPage({ params, search }: PageProps) {
           {!open ? <span class="badge"> {t('consensus.closed')}</span> : null}
         </dd>
       </dl>
+      {live ? <LiveStatus /> : null}
       <AsOfControl asOf={asOf} historyHref={`/history/consensus/${call.id}`} />
 
       <section aria-labelledby="positions-heading">

@@ -4,7 +4,7 @@ import { useApp } from '../app-context';
 import { CommentPostedSubscription, ContributionQuery, DecisionRecordedSubscription } from '../api/operations';
 import { useQuery, useSubscription } from '../api/hooks';
 import { commands } from '../api/commands';
-import { AsOfControl, asOfParam, Breadcrumbs, DateTime, DocumentLink, useLiveNotice } from '../components/common';
+import { AsOfControl, asOfParam, Breadcrumbs, DateTime, DocumentLink, LiveStatus, useLiveNotice } from '../components/common';
 import { CommentThreads } from '../components/comments';
 import { Field, FormStatus, useForm } from '../components/form';
 import { OpenCallForm } from '../components/open-call';
@@ -109,6 +109,7 @@ export function ContributionPage({ params, search }: PageProps) {
         <span class="badge">{t(contributionStatusLabel(c.status, c.late))}</span>
         {c.statusReason ? <span class="muted"> {c.statusReason}</span> : null}
       </p>
+      {live ? <LiveStatus /> : null}
       <AsOfControl asOf={asOf} historyHref={`/history/contribution/${c.id}`} />
       <dl class="facts">
         <dt>{t('contribution.sources')}</dt>

@@ -6,7 +6,7 @@ import { useEffect } from 'preact/hooks';
 import { DeliverableTransmittedSubscription, GroupsQuery, InboxQuery } from '../api/operations';
 import { useQuery, useSubscription } from '../api/hooks';
 import { commands } from '../api/commands';
-import { Breadcrumbs, CalendarDate, DateTime, DocumentLink, useLiveNotice } from '../components/common';
+import { Breadcrumbs, CalendarDate, DateTime, DocumentLink, LiveStatus, useLiveNotice } from '../components/common';
 import { AuditTable } from '../components/audit';
 import { Field, FormStatus, useForm } from '../components/form';
 import { ErrorMessage, Loading } from '../components/status';
@@ -96,6 +96,7 @@ export function InboxPage({ params }: PageProps) {
       <h1>
         {t('inbox.title')}: {inbox.parentGroup.acronym}
       </h1>
+      <LiveStatus />
       {inbox.transmittals.length === 0 ? <p class="muted">{t('inbox.empty')}</p> : null}
       <ul class="cards" data-testid="inbox">
         {[...inbox.transmittals].reverse().map((tr) => (
