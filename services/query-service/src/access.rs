@@ -1,0 +1,244 @@
+//! Who may read what on the read side. Public data (the group list, leadership, meeting dates
+//! and agendas, everything of a Public group) is open to anyone; the data of a MembersOnly group
+//! is for its participants; a parent group reads what its child groups transmitted to it,
+//! with the audit trail; the secretariat reads everything.
+
+use std::collections::BTreeSet;
+
+use domain::events::{GroupId, PersonId, Visibility};
+
+use crate::entities::{CallState, ContributionState, DeliverableState};
+use crate::projection::{Disclosed, EntityKind, ReadModels};
+
+/// The reader of a request or a subscription.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Viewer {
+    /// `None` for an anonymous reader.
+    pub person: Option<PersonId>,
+    pub display_name: Option<String>,
+    pub secretariat: bool,
+    /// Groups in which the reader's token gives them a role.
+    pub groups: BTreeSet<GroupId>,
+}
+
+impl Viewer {
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// Takes part in the group: by a role in their token or by registration in the log.
+    pub fn is_member(&self, models: &ReadModels, group: &str) -> bool {
+        if self.secretariat || self.groups.contains(group) {
+            return true;
+        }
+        let Some(person) = &self.person else {
+            return false;
+        };
+        models
+            .groups
+            .get(group)
+            .is_some_and(|g| g.is_participant(person))
+    }
+
+    /// May read the group's documents, discussions and decisions.
+    pub fn can_read_group(&self, models: &ReadModels, group: &str) -> bool {
+        let public = models
+            .groups
+            .get(group)
+            .is_some_and(|g| g.visibility == Visibility::Public);
+        public || self.is_member(models, group)
+    }
+
+    /// May read the group's participation list: its readers and its parent group, to which
+    /// the list is reported.
+    pub fn can_read_participants(&self, models: &ReadModels, group: &str) -> bool {
+        self.can_read_group(models, group)
+            || models
+                .groups
+                .get(group)
+                .and_then(|g| g.parent_id.as_deref())
+                .is_some_and(|parent| self.is_member(models, parent))
+    }
+
+    /// Whether a transmittal to a group the reader belongs to disclosed the entity.
+    fn was_disclosed(&self, models: &ReadModels, entity: Disclosed) -> bool {
+        models
+            .disclosed
+            .iter()
+            .any(|(parent, set)| set.contains(&entity) && self.is_member(models, parent))
+    }
+
+    pub fn can_read_contribution(&self, models: &ReadModels, c: &ContributionState) -> bool {
+        self.can_read_group(models, &c.group_id)
+            || self.was_disclosed(models, Disclosed::Contribution(c.id))
+    }
+
+    pub fn can_read_call(&self, models: &ReadModels, call: &CallState) -> bool {
+        self.can_read_group(models, &call.group_id)
+            || self.was_disclosed(models, Disclosed::Call(call.id))
+    }
+
+    pub fn can_read_deliverable(&self, models: &ReadModels, d: &DeliverableState) -> bool {
+        self.can_read_group(models, &d.group_id)
+            || self.was_disclosed(models, Disclosed::Deliverable(d.id))
+    }
+
+    /// May read a stream's audit trail: as they may read the entity it holds.
+    pub fn can_read_stream(&self, models: &ReadModels, stream: &str) -> bool {
+        if self.secretariat {
+            return true;
+        }
+        match models.entity_of_stream(stream) {
+            Some((EntityKind::Contribution, id)) => models
+                .contributions
+                .get(&id)
+                .is_some_and(|c| self.can_read_contribution(models, c)),
+            Some((EntityKind::Call, id)) => models
+                .calls
+                .get(&id)
+                .is_some_and(|c| self.can_read_call(models, c)),
+            Some((EntityKind::Deliverable, id)) => models
+                .deliverables
+                .get(&id)
+                .is_some_and(|d| self.can_read_deliverable(models, d)),
+            _ => models
+                .group_of_stream(stream)
+                .is_some_and(|group| self.can_read_group(models, &group)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::events::{Outcome, Subject, Visibility};
+    use domain::streams;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::test_support::*;
+
+    const MEETING: Uuid = Uuid::from_u128(1);
+    const CONTRIBUTION: Uuid = Uuid::from_u128(2);
+    const CALL: Uuid = Uuid::from_u128(4);
+    const DECISION: Uuid = Uuid::from_u128(5);
+    const DELIVERABLE: Uuid = Uuid::from_u128(6);
+
+    fn person(id: &str, groups: &[&str]) -> Viewer {
+        Viewer {
+            person: Some(id.into()),
+            display_name: None,
+            secretariat: false,
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+        }
+    }
+
+    /// TSAG (public) over FG DFC (members only, alice registered) and DCGI (public).
+    fn groups() -> Recorder {
+        let mut log = Recorder::default();
+        log.record(
+            &streams::group("tsag"),
+            established("tsag", None, Visibility::Public),
+        );
+        log.record(
+            &streams::group("fg-dfc"),
+            established("fg-dfc", Some("tsag"), Visibility::MembersOnly),
+        );
+        log.record(
+            &streams::group("dcgi"),
+            established("dcgi", Some("tsag"), Visibility::Public),
+        );
+        log.record(&streams::group("fg-dfc"), registered("fg-dfc", "alice"));
+        log.record(&streams::meeting(MEETING), announced(MEETING, "fg-dfc"));
+        log.record(
+            &streams::contribution(CONTRIBUTION),
+            submitted(CONTRIBUTION, "fg-dfc", MEETING, "alice", false),
+        );
+        log
+    }
+
+    #[test]
+    fn a_members_only_group_is_read_by_its_participants_and_the_secretariat_only() {
+        let log = groups();
+        let m = &log.models;
+        assert!(
+            person("alice", &[]).can_read_group(m, "fg-dfc"),
+            "registered in the log"
+        );
+        assert!(
+            person("carol", &["fg-dfc"]).can_read_group(m, "fg-dfc"),
+            "a role in the token"
+        );
+        assert!(
+            !person("dave", &["dcgi"]).can_read_group(m, "fg-dfc"),
+            "member of another group"
+        );
+        assert!(!Viewer::anonymous().can_read_group(m, "fg-dfc"));
+        let secretariat = Viewer {
+            secretariat: true,
+            ..Viewer::anonymous()
+        };
+        assert!(secretariat.can_read_group(m, "fg-dfc"));
+        assert!(
+            Viewer::anonymous().can_read_group(m, "dcgi"),
+            "a public group"
+        );
+    }
+
+    #[test]
+    fn the_parent_group_reads_the_participation_list_but_not_the_documents() {
+        let log = groups();
+        let m = &log.models;
+        let tsag = person("tom", &["tsag"]);
+        assert!(tsag.can_read_participants(m, "fg-dfc"));
+        assert!(!tsag.can_read_contribution(m, &m.contributions[&CONTRIBUTION]));
+        assert!(!person("dave", &["dcgi"]).can_read_participants(m, "fg-dfc"));
+    }
+
+    #[test]
+    fn a_transmittal_lets_the_parent_group_read_what_it_rests_on_and_its_audit_trail() {
+        let mut log = groups();
+        let subject = Subject::Deliverable {
+            id: DELIVERABLE,
+            version: Some(1),
+        };
+        log.record(
+            &streams::deliverable(DELIVERABLE),
+            defined(DELIVERABLE, "fg-dfc"),
+        );
+        log.record(
+            &streams::deliverable(DELIVERABLE),
+            drafted(DELIVERABLE, 1, vec![CONTRIBUTION]),
+        );
+        log.record(
+            &streams::consensus(CALL),
+            opened(CALL, "fg-dfc", subject.clone()),
+        );
+        log.record(
+            &streams::consensus(CALL),
+            decided(CALL, DECISION, "fg-dfc", subject, Outcome::Agreed),
+        );
+        log.record(
+            &streams::deliverable(DELIVERABLE),
+            approved(DELIVERABLE, 1, CALL, DECISION),
+        );
+        let tsag = person("tom", &["tsag"]);
+        assert!(!tsag.can_read_deliverable(&log.models, &log.models.deliverables[&DELIVERABLE]));
+        log.record(
+            &streams::deliverable(DELIVERABLE),
+            transmitted(DELIVERABLE, Uuid::from_u128(7), 1, "tsag"),
+        );
+        let m = &log.models;
+        assert!(tsag.can_read_deliverable(m, &m.deliverables[&DELIVERABLE]));
+        assert!(tsag.can_read_call(m, &m.calls[&CALL]));
+        assert!(tsag.can_read_contribution(m, &m.contributions[&CONTRIBUTION]));
+        assert!(tsag.can_read_stream(m, &streams::deliverable(DELIVERABLE)));
+        assert!(tsag.can_read_stream(m, &streams::consensus(CALL)));
+        assert!(
+            !tsag.can_read_stream(m, &streams::meeting(MEETING)),
+            "the meeting's stream was not sent"
+        );
+        let outsider = person("dave", &["dcgi"]);
+        assert!(!outsider.can_read_deliverable(m, &m.deliverables[&DELIVERABLE]));
+        assert!(!outsider.can_read_stream(m, &streams::deliverable(DELIVERABLE)));
+    }
+}

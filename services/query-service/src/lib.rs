@@ -1,0 +1,22 @@
+//! Plenary's read side: projections of the global log into in-memory read models, served as
+//! GraphQL (queries, subscriptions, time travel, read-your-writes) with the parent group's pull.
+//!
+//! Mount it with [`QueryService::start`] then [`QueryService::service`] (or
+//! [`QueryService::configure`]); export the SDL with [`sdl`].
+
+pub mod access;
+pub mod config;
+pub mod entities;
+pub mod graphql;
+
+pub mod projection;
+pub mod projector;
+pub mod read_side;
+#[cfg(test)]
+mod test_support;
+
+pub use config::GraphqlSettings;
+pub use graphql::{PlenarySchema, build_schema, sdl};
+
+/// Where the committed SDL lives, relative to the repository root.
+pub const SDL_PATH: &str = "schema/graphql/schema.graphql";

@@ -1,0 +1,136 @@
+//! The projector: follows the global log from the start, rebuilding the read models (with
+//! progress for a long replay) and then keeping them live.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Instant;
+
+use domain::codec::{DecodeError, DomainEvent};
+use domain::events::Event;
+use eventlog::{EventStore, RecordedEvent, StoreError};
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::entities::Projected;
+use crate::read_side::ProjectionWriter;
+
+/// Most events projected under one write lock: readers wait at most this long.
+const BATCH: usize = 2_048;
+/// A replay at least this long reports progress even when stderr is not a terminal.
+const LONG_REPLAY: u64 = 100_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectorError {
+    #[error("following the log: {0}")]
+    Store(#[from] StoreError),
+    #[error("the log ended: the subscription closed")]
+    Ended,
+}
+
+/// Decodes a recorded event; `None` for types no context knows (idempotency records).
+/// An event that cannot be read is logged and skipped: the read side stays up, the log is
+/// untouched, and the error names the event to repair the code against.
+pub fn decode(recorded: RecordedEvent) -> Option<Projected> {
+    match Event::decode(
+        &recorded.event_type,
+        recorded.schema_version,
+        &recorded.payload,
+    ) {
+        Ok(event) => Some(Projected { recorded, event }),
+        Err(DecodeError::UnknownType(_)) => None,
+        Err(error) => {
+            tracing::error!(
+                %error,
+                event_id = %recorded.id,
+                stream = %recorded.stream_id,
+                position = %recorded.position,
+                "cannot project an event; skipped"
+            );
+            None
+        }
+    }
+}
+
+/// Shows replay progress on a terminal, or logs it for a long replay elsewhere.
+struct Progress {
+    bar: Option<ProgressBar>,
+    target: u64,
+    started: Instant,
+    logged: u64,
+}
+
+impl Progress {
+    fn new(target: u64) -> Self {
+        let bar = (target > 0 && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(target);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "rebuilding read models {bar:40} {pos}/{len} events ({per_sec}, eta {eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Self {
+            bar,
+            target,
+            started: Instant::now(),
+            logged: 0,
+        }
+    }
+
+    fn advance(&mut self, done: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done.min(self.target));
+        } else if self.target >= LONG_REPLAY && done >= self.logged + self.target / 10 {
+            self.logged = done;
+            tracing::info!(done, of = self.target, "rebuilding read models");
+        }
+    }
+
+    fn finish(self, events: u64) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+        let seconds = self.started.elapsed().as_secs_f64();
+        tracing::info!(events, seconds, "read models rebuilt; following the log");
+    }
+}
+
+/// Follows the log for ever: replays it into `writer`, then projects each new event. Returns
+/// only when the store fails or the subscription ends.
+pub async fn run(
+    store: Arc<dyn EventStore>,
+    writer: ProjectionWriter,
+) -> Result<(), ProjectorError> {
+    // The head at start marks the end of the replay: events after it are live and announced.
+    let replay_end = store.head().await?;
+    let mut progress = replay_end.map(|head| Progress::new(head.commit));
+    let mut subscription = store.subscribe_all(None).await?.ready_chunks(BATCH);
+    let mut replayed: u64 = 0;
+    if replay_end.is_none() {
+        tracing::info!("the log is empty; following it");
+    }
+    while let Some(chunk) = subscription.next().await {
+        let mut batch = Vec::with_capacity(chunk.len());
+        let mut last_read = None;
+        for item in chunk {
+            let recorded = item?;
+            last_read = Some(recorded.position);
+            if let Some(projected) = decode(recorded) {
+                batch.push(Arc::new(projected));
+            }
+        }
+        replayed += batch.len() as u64;
+        writer.apply_batch(batch, replay_end);
+        if let (Some(p), Some(last)) = (progress.as_mut(), last_read) {
+            p.advance(last.commit);
+            if replay_end.is_some_and(|end| last >= end)
+                && let Some(done) = progress.take()
+            {
+                done.finish(replayed);
+            }
+        }
+    }
+    Err(ProjectorError::Ended)
+}
