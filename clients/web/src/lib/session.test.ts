@@ -34,6 +34,11 @@ describe('tokens', () => {
     expect(isChair(delegate, 'fg-dfc')).toBe(false);
   });
 
+  it('lets the secretariat act for any group', () => {
+    const secretariat = sessionFromToken(jwt({ sub: 'elena.rossi', roles: {}, secretariat: true }), 'demo');
+    expect(isChair(secretariat, 'tsag')).toBe(true);
+  });
+
   it('does not keep an expired session', () => {
     const session = sessionFromToken(jwt({ sub: 'ana', exp: 1000 }), 'token')!;
     expect(isExpired(session, 999_000)).toBe(false);

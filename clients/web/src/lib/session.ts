@@ -10,6 +10,8 @@ export interface Session {
   displayName: string;
   /** Roles per group as the token states them: `{ "fg-dfc": ["chair"] }`. */
   roles: Record<string, string[]>;
+  /** A member of the secretariat (ITU TSB): sets up groups, announces meetings, fixes records. */
+  secretariat: boolean;
   /** Seconds since the epoch; the token is not used after it. */
   expiresAt?: number;
 }
@@ -79,6 +81,7 @@ export function sessionFromToken(token: string, source: SessionSource, displayNa
     person: claims.sub,
     displayName: name,
     roles: rolesFromClaim(claims.roles ?? claims.groups),
+    secretariat: claims.secretariat === true,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
   };
 }
@@ -92,8 +95,9 @@ export function hasRole(session: Session | undefined, group: string, ...roles: s
   return roles.some((role) => held.includes(role));
 }
 
+/** May act for the group's leadership: its chair or vice-chair, or the secretariat. */
 export function isChair(session: Session | undefined, group: string): boolean {
-  return hasRole(session, group, 'chair', 'viceChair', 'secretariat');
+  return session?.secretariat === true || hasRole(session, group, 'chair', 'viceChair');
 }
 
 export function loadSession(storage: Storage, nowMs: number): Session | undefined {
