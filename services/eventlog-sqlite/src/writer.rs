@@ -1,0 +1,308 @@
+//! The one writer: a thread that gathers concurrent appends into one transaction (group
+//! commit) and acknowledges each only after that transaction is durable.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use chrono::{DateTime, Utc};
+use eventlog::{
+    AppendResult, EventHash, ExpectedRevision, HashInput, InvalidEvent, NewEvent, Position,
+    StoreError, StreamId, StreamRevision, Written, event_hash,
+};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use tokio::sync::{oneshot, watch};
+
+use crate::schema;
+
+/// Stop gathering once a batch holds this many events, so one commit stays short.
+const MAX_BATCH_EVENTS: usize = 8192;
+
+pub struct AppendRequest {
+    pub stream: StreamId,
+    pub expected: ExpectedRevision,
+    /// Already validated: non-empty, distinct ids, each event within the limits.
+    pub events: Vec<NewEvent>,
+    pub reply: oneshot::Sender<Result<AppendResult, StoreError>>,
+}
+
+pub struct Writer {
+    path: PathBuf,
+    /// `None` after a failed commit until a fresh connection is opened.
+    conn: Option<Connection>,
+    requests: Receiver<AppendRequest>,
+    /// The last committed global position, for in-process subscribers to wake on.
+    committed: Arc<watch::Sender<u64>>,
+    /// Transactions committed so far.
+    commits: Arc<AtomicU64>,
+}
+
+impl Writer {
+    pub fn new(
+        path: PathBuf,
+        conn: Connection,
+        requests: Receiver<AppendRequest>,
+        committed: Arc<watch::Sender<u64>>,
+        commits: Arc<AtomicU64>,
+    ) -> Self {
+        Self {
+            path,
+            conn: Some(conn),
+            requests,
+            committed,
+            commits,
+        }
+    }
+
+    /// Runs until every sender (every `SqliteStore` handle) is gone.
+    pub fn run(mut self) {
+        while let Ok(first) = self.requests.recv() {
+            let batch = self.gather(first);
+            self.commit_batch(batch);
+        }
+    }
+
+    /// Takes whatever else is already waiting: the appends that queued up while the last
+    /// commit was being fsynced share the next one.
+    fn gather(&self, first: AppendRequest) -> Vec<AppendRequest> {
+        let mut events = first.events.len();
+        let mut batch = vec![first];
+        while events < MAX_BATCH_EVENTS {
+            match self.requests.try_recv() {
+                Ok(request) => {
+                    events += request.events.len();
+                    batch.push(request);
+                }
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        batch
+    }
+
+    fn commit_batch(&mut self, batch: Vec<AppendRequest>) {
+        match self.write(&batch) {
+            Ok((outcomes, last_seq)) => {
+                self.commits.fetch_add(1, Ordering::Relaxed);
+                if let Some(seq) = last_seq {
+                    self.committed.send_replace(seq);
+                }
+                for (request, outcome) in batch.into_iter().zip(outcomes) {
+                    // The caller may have gone away; the events are durable regardless.
+                    let _ = request.reply.send(outcome);
+                }
+            }
+            Err(error) => {
+                // Nothing in the batch is acknowledged. The connection is dropped so that the
+                // next batch starts from what is on disk, not from this connection's state.
+                tracing::error!(%error, appends = batch.len(), "event log batch failed; not acknowledged");
+                self.conn = None;
+                for request in batch {
+                    let _ = request.reply.send(Err(StoreError::Internal(format!(
+                        "the append was not committed: {error}"
+                    ))));
+                }
+            }
+        }
+    }
+
+    /// Writes the batch in one transaction. The outer error means nothing was committed.
+    #[allow(clippy::type_complexity)]
+    fn write(
+        &mut self,
+        batch: &[AppendRequest],
+    ) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), String> {
+        if self.conn.is_none() {
+            self.conn = Some(schema::open_writer(&self.path).map_err(|error| error.to_string())?);
+        }
+        let conn = self.conn.as_mut().expect("opened above");
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|error| error.to_string())?;
+        let recorded_at = now_micros();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut last_seq = None;
+        for request in batch {
+            let outcome = append_one(&tx, request, recorded_at);
+            // SQLite rolls a whole transaction back on some errors (I/O, disk full). Going on
+            // would run the rest of the batch outside any transaction, so stop here.
+            if tx.is_autocommit() {
+                return Err(match outcome {
+                    Err(StoreError::Internal(message)) => message,
+                    _ => "the transaction was rolled back".to_owned(),
+                });
+            }
+            if let Ok(result) = &outcome
+                && !result.deduplicated
+            {
+                last_seq = Some(result.last().position.commit);
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit().map_err(|error| error.to_string())?;
+        Ok((outcomes, last_seq))
+    }
+}
+
+fn now_micros() -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).expect("the clock is in range")
+}
+
+fn sqlite_failure(error: rusqlite::Error) -> StoreError {
+    StoreError::Internal(error.to_string())
+}
+
+/// One append inside the batch's transaction, against the state the batch has built so far.
+/// A refused append writes nothing and does not disturb the others.
+fn append_one(
+    tx: &rusqlite::Transaction<'_>,
+    request: &AppendRequest,
+    recorded_at: DateTime<Utc>,
+) -> Result<AppendResult, StoreError> {
+    if let Some(result) = already_written(tx, request)? {
+        return Ok(result);
+    }
+    let head: Option<(StreamRevision, EventHash)> = tx
+        .prepare_cached(
+            "SELECT revision, hash FROM events WHERE stream = ?1 ORDER BY revision DESC LIMIT 1",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_row([request.stream.as_str()], |row| {
+                    let revision: i64 = row.get(0)?;
+                    let hash: [u8; 32] = row.get(1)?;
+                    Ok((revision as StreamRevision, EventHash(hash)))
+                })
+                .optional()
+        })
+        .map_err(sqlite_failure)?;
+    let current = head.map(|(revision, _)| revision);
+    if !request.expected.admits(current) {
+        return Err(StoreError::Conflict {
+            stream: request.stream.to_string(),
+            expected: request.expected,
+            current,
+        });
+    }
+    // A savepoint, so that a failure halfway through this append leaves none of it behind.
+    tx.execute_batch("SAVEPOINT append")
+        .map_err(sqlite_failure)?;
+    match insert_events(tx, request, head, recorded_at) {
+        Ok(written) => {
+            tx.execute_batch("RELEASE append").map_err(sqlite_failure)?;
+            Ok(AppendResult {
+                written,
+                deduplicated: false,
+            })
+        }
+        Err(error) => {
+            // Fails only if SQLite already rolled back the whole transaction; the caller sees
+            // that and fails the batch.
+            let _ = tx.execute_batch("ROLLBACK TO append; RELEASE append");
+            Err(error)
+        }
+    }
+}
+
+/// The original places of the events if every id is already in the stream; a refusal if only
+/// some are; `None` if none are.
+fn already_written(
+    tx: &rusqlite::Transaction<'_>,
+    request: &AppendRequest,
+) -> Result<Option<AppendResult>, StoreError> {
+    let mut statement = tx
+        .prepare_cached("SELECT revision, seq FROM events WHERE event_id = ?1 AND stream = ?2")
+        .map_err(sqlite_failure)?;
+    let mut found = Vec::new();
+    let mut first_new = None;
+    for event in &request.events {
+        let place = statement
+            .query_row(
+                (event.id.as_bytes().as_slice(), request.stream.as_str()),
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+            )
+            .optional()
+            .map_err(sqlite_failure)?;
+        match place {
+            Some((revision, seq)) => found.push(Written {
+                id: event.id,
+                revision: revision as StreamRevision,
+                position: Position::at(seq as u64),
+            }),
+            None => {
+                first_new.get_or_insert(event.id);
+            }
+        }
+    }
+    match (found.is_empty(), first_new) {
+        (true, _) => Ok(None),
+        (false, None) => Ok(Some(AppendResult {
+            written: found,
+            deduplicated: true,
+        })),
+        (false, Some(event_id)) => Err(InvalidEvent::PartialRetry { event_id }.into()),
+    }
+}
+
+fn insert_events(
+    tx: &rusqlite::Transaction<'_>,
+    request: &AppendRequest,
+    head: Option<(StreamRevision, EventHash)>,
+    recorded_at: DateTime<Utc>,
+) -> Result<Vec<Written>, StoreError> {
+    let mut statement = tx
+        .prepare_cached(
+            "INSERT INTO events (stream, revision, event_id, event_type, schema_version, \
+             recorded_at, actor_subject, actor_name, actor_roles, correlation_id, causation_id, \
+             payload, previous_hash, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )
+        .map_err(sqlite_failure)?;
+    let first_revision = head.map_or(0, |(revision, _)| revision + 1);
+    let mut previous_hash = head.map(|(_, hash)| hash);
+    let mut written = Vec::with_capacity(request.events.len());
+    for (revision, event) in (first_revision..).zip(&request.events) {
+        let hash = event_hash(&HashInput {
+            event_id: event.id,
+            stream_id: &request.stream,
+            revision,
+            event_type: &event.event_type,
+            schema_version: event.schema_version,
+            recorded_at,
+            actor: &event.actor,
+            correlation_id: event.correlation_id,
+            causation_id: event.causation_id,
+            payload: &event.payload,
+            previous_hash,
+        });
+        let roles = serde_json::to_string(&event.actor.roles).map_err(StoreError::internal)?;
+        statement
+            .execute((
+                request.stream.as_str(),
+                revision as i64,
+                event.id.as_bytes().as_slice(),
+                event.event_type.as_str(),
+                event.schema_version,
+                recorded_at.timestamp_micros(),
+                event.actor.subject.as_str(),
+                event.actor.display_name.as_str(),
+                roles,
+                event.correlation_id.as_bytes().as_slice(),
+                event
+                    .causation_id
+                    .as_ref()
+                    .map(|id| id.as_bytes().as_slice()),
+                event.payload.get(),
+                previous_hash.as_ref().map(|hash| hash.0.as_slice()),
+                hash.0.as_slice(),
+            ))
+            .map_err(sqlite_failure)?;
+        written.push(Written {
+            id: event.id,
+            revision,
+            position: Position::at(tx.last_insert_rowid() as u64),
+        });
+        previous_hash = Some(hash);
+    }
+    Ok(written)
+}

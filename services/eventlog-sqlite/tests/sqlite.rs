@@ -1,0 +1,256 @@
+//! What is particular to the SQLite backend: the versioned schema, group commit, tampering with
+//! the file behind the store's back, and two handles on one file.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
+
+use eventlog::conformance::test_event;
+use eventlog::{
+    ChainBreak, EventStore, ExpectedRevision, ReadStream, RecordedEvent, StoreError, StreamId,
+    verify_chain,
+};
+use eventlog_sqlite::{SCHEMA_VERSION, SqliteStore};
+use futures::StreamExt;
+use futures::future::join_all;
+use tempfile::TempDir;
+
+fn fresh() -> (TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("events.sqlite3");
+    (dir, path)
+}
+
+fn stream(name: &str) -> StreamId {
+    StreamId::new(name).expect("a valid stream name")
+}
+
+fn user_version(path: &Path) -> u32 {
+    let conn = rusqlite::Connection::open(path).expect("open the file directly");
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .expect("user_version")
+}
+
+async fn read(store: &SqliteStore, name: &str) -> Vec<RecordedEvent> {
+    store
+        .read_stream(&stream(name), ReadStream::all_forwards())
+        .await
+        .expect("read")
+}
+
+#[tokio::test]
+async fn a_fresh_file_gets_the_latest_schema_and_reopening_changes_nothing() {
+    let (_dir, path) = fresh();
+    let store = SqliteStore::open(&path).expect("open");
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let written = store
+        .append(
+            &stream("group-a"),
+            ExpectedRevision::NoStream,
+            vec![test_event(1)],
+        )
+        .await
+        .expect("append");
+    drop(store);
+
+    let reopened = SqliteStore::open(&path).expect("reopen");
+    let again = SqliteStore::open(&path).expect("open a second handle");
+    assert_eq!(
+        user_version(&path),
+        SCHEMA_VERSION,
+        "reopening keeps the version"
+    );
+    let events = read(&reopened, "group-a").await;
+    assert_eq!(events.len(), 1, "reopening keeps the events");
+    assert_eq!(events[0].position, written.last().position);
+    assert_eq!(
+        again.head().await.expect("head"),
+        Some(written.last().position)
+    );
+}
+
+#[test]
+fn a_file_from_a_newer_schema_is_refused() {
+    let (_dir, path) = fresh();
+    drop(SqliteStore::open(&path).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("open the file directly");
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .expect("raise the version");
+    drop(conn);
+    match SqliteStore::open(&path) {
+        Err(StoreError::Internal(message)) => {
+            assert!(message.contains("schema version"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        user_version(&path),
+        SCHEMA_VERSION + 1,
+        "the newer file is left alone"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_appends_share_commits() {
+    let (_dir, path) = fresh();
+    let store = SqliteStore::open(&path).expect("open");
+    let appends = 256;
+    let before = store.commits();
+    let results = join_all((0..appends).map(|n| {
+        let store = store.clone();
+        async move {
+            let name = stream(&format!("stream-{}", n % 16));
+            store
+                .append(&name, ExpectedRevision::Any, vec![test_event(n)])
+                .await
+        }
+    }))
+    .await;
+    assert!(results.iter().all(Result::is_ok), "every append succeeds");
+    let commits = store.commits() - before;
+    assert!(
+        commits < appends,
+        "{appends} appends took {commits} commits: none were grouped"
+    );
+    let positions: HashSet<_> = results
+        .iter()
+        .map(|result| result.as_ref().unwrap().last().position)
+        .collect();
+    assert_eq!(
+        positions.len() as u64,
+        appends,
+        "every append has its own position"
+    );
+}
+
+/// Edits the file with plain SQL, as someone with access to the disk could.
+fn tamper(path: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).expect("open the file directly");
+    let changed = conn.execute(sql, []).expect("tamper");
+    assert!(changed > 0, "the tampering statement changed a row: {sql}");
+}
+
+#[tokio::test]
+async fn verify_chain_catches_edits_made_to_the_file_directly() {
+    let (_dir, path) = fresh();
+    let store = SqliteStore::open(&path).expect("open");
+    for name in ["altered", "deleted", "swapped", "rehashed"] {
+        let events = (0..5).map(test_event).collect();
+        store
+            .append(&stream(name), ExpectedRevision::NoStream, events)
+            .await
+            .expect("append");
+        assert!(
+            verify_chain(&read(&store, name).await).is_ok(),
+            "{name} verifies before tampering"
+        );
+    }
+
+    tamper(
+        &path,
+        r#"UPDATE events SET payload = '{"n": 99}' WHERE stream = 'altered' AND revision = 2"#,
+    );
+    assert!(matches!(
+        verify_chain(&read(&store, "altered").await),
+        Err(ChainBreak::Altered { revision: 2, .. })
+    ));
+
+    tamper(
+        &path,
+        "DELETE FROM events WHERE stream = 'deleted' AND revision = 1",
+    );
+    assert!(matches!(
+        verify_chain(&read(&store, "deleted").await),
+        Err(ChainBreak::Gap {
+            expected: 1,
+            found: 2
+        })
+    ));
+
+    // Swapping two events' revisions reorders them without leaving a gap.
+    tamper(
+        &path,
+        "UPDATE events SET revision = -1 WHERE stream = 'swapped' AND revision = 3",
+    );
+    tamper(
+        &path,
+        "UPDATE events SET revision = 3 WHERE stream = 'swapped' AND revision = 4",
+    );
+    tamper(
+        &path,
+        "UPDATE events SET revision = 4 WHERE stream = 'swapped' AND revision = -1",
+    );
+    assert!(verify_chain(&read(&store, "swapped").await).is_err());
+
+    // Recomputing the altered event's own hash does not help: the next event no longer links.
+    let mut events = read(&store, "rehashed").await;
+    events[1].actor.display_name = "Someone Else".into();
+    let forged = eventlog::event_hash(&eventlog::HashInput::from(&events[1]));
+    tamper(
+        &path,
+        &format!(
+            "UPDATE events SET actor_name = 'Someone Else', hash = X'{forged}' \
+             WHERE stream = 'rehashed' AND revision = 1"
+        ),
+    );
+    assert!(matches!(
+        verify_chain(&read(&store, "rehashed").await),
+        Err(ChainBreak::Unlinked { revision: 2 })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_handle_on_the_same_file_sees_and_extends_the_log() {
+    let (_dir, path) = fresh();
+    let first = SqliteStore::open(&path).expect("open");
+    let second = SqliteStore::open(&path).expect("open the same file again");
+    let mut subscription = first.subscribe_all(None).await.expect("subscribe");
+
+    // The second handle's writer commits; the first handle's subscription has no in-process
+    // signal for it and must find it by polling the file.
+    let written = second
+        .append(
+            &stream("shared"),
+            ExpectedRevision::NoStream,
+            (0..3).map(test_event).collect(),
+        )
+        .await
+        .expect("append through the second handle");
+    for expected in &written.written {
+        let event = tokio::time::timeout(Duration::from_secs(5), subscription.next())
+            .await
+            .expect("the first handle sees the second's commit")
+            .expect("the subscription continues")
+            .expect("no error");
+        assert_eq!(event.id, expected.id);
+    }
+
+    // Each writer reads the stream head from the file, so neither works from a stale view.
+    let more = first
+        .append(
+            &stream("shared"),
+            ExpectedRevision::Exact(2),
+            vec![test_event(3)],
+        )
+        .await
+        .expect("the first handle appends after the second's events");
+    assert_eq!(more.last().revision, 3);
+    let conflict = second
+        .append(
+            &stream("shared"),
+            ExpectedRevision::Exact(2),
+            vec![test_event(4)],
+        )
+        .await;
+    assert!(
+        matches!(
+            conflict,
+            Err(StoreError::Conflict {
+                current: Some(3),
+                ..
+            })
+        ),
+        "{conflict:?}"
+    );
+    assert!(verify_chain(&read(&second, "shared").await).is_ok());
+}
