@@ -55,18 +55,16 @@ export const commands = {
       agenda: { id: string; title: string }[];
       waiverReason?: string;
     },
-  ) => send<{ meetingId: string }>('POST', `/api/groups/${encodeURIComponent(body.groupId)}/meetings`, token, key, body),
+  ) => send<{ meetingId: string; contributionDeadline: string }>('POST', '/api/meetings', token, key, body),
 
   submitContribution: (
     token: string | undefined,
     key: string,
     input: {
-      groupId: string;
       meetingId: string;
       agendaItem: string;
       title: string;
       sourceOrganisations: string[];
-      authors: string[];
       file: File | undefined;
     },
   ) => {
@@ -96,17 +94,31 @@ export const commands = {
   refuseLate: (token: string | undefined, key: string, contributionId: string, reason: string) =>
     send('POST', `/api/contributions/${contributionId}/refuse`, token, key, { reason }),
 
+  /** Opens a thread on the subject, or replies in one. */
   postComment: (
     token: string | undefined,
     key: string,
     input: { groupId: string; subject: SubjectInput; threadId?: string; inReplyTo?: string; text: string },
-  ) => send<{ threadId: string; commentId: string }>('POST', '/api/comments', token, key, input),
+  ) =>
+    input.threadId && input.inReplyTo
+      ? send<{ threadId: string; commentId: string }>('POST', `/api/threads/${input.threadId}/replies`, token, key, {
+          inReplyTo: input.inReplyTo,
+          text: input.text,
+        })
+      : send<{ threadId: string; commentId: string }>('POST', '/api/threads', token, key, {
+          groupId: input.groupId,
+          subject: input.subject,
+          text: input.text,
+        }),
 
   editComment: (token: string | undefined, key: string, threadId: string, commentId: string, text: string) =>
-    send('POST', `/api/threads/${threadId}/comments/${commentId}/edit`, token, key, { text }),
+    send('PUT', `/api/threads/${threadId}/comments/${commentId}`, token, key, { text }),
 
   retractComment: (token: string | undefined, key: string, threadId: string, commentId: string) =>
-    send('POST', `/api/threads/${threadId}/comments/${commentId}/retract`, token, key, {}),
+    send('DELETE', `/api/threads/${threadId}/comments/${commentId}`, token, key),
+
+  resolveThread: (token: string | undefined, key: string, threadId: string, resolution?: string) =>
+    send('POST', `/api/threads/${threadId}/resolution`, token, key, { resolution }),
 
   openCall: (
     token: string | undefined,

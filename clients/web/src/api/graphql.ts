@@ -81,7 +81,7 @@ export function createSubscriptionClient(token: string | undefined): Client {
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
-    connectionParams: () => (token ? { authorization: `Bearer ${token}`, token } : {}),
+    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
   });
 }
 

@@ -197,6 +197,33 @@ function Comment({ ctx, thread, comment, replies }: { ctx: Context; thread: Thre
   );
 }
 
+function ResolveThread({ ctx, thread }: { ctx: Context; thread: ThreadView }) {
+  const { t, session } = useApp();
+  const form = useForm({ resolution: '' });
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    void form.submit(async (values, key) => {
+      const receipt = await commands.resolveThread(session?.token, key, thread.id, values.resolution.trim() || undefined);
+      ctx.onWrite(receipt.position);
+      return undefined;
+    });
+  };
+  return (
+    <details>
+      <summary>{t('comments.resolve')}</summary>
+      <form onSubmit={onSubmit} noValidate>
+        <FormStatus general={form.general} />
+        <Field label={t('comments.resolution')} name="resolution" error={form.errors.resolution}>
+          {(props) => <input {...props} value={form.values.resolution} onInput={(e) => form.set('resolution', e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="secondary" disabled={form.submitting}>
+          {t('comments.resolve')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
 function CommentList({ ctx, thread, parent }: { ctx: Context; thread: ThreadView; parent: string | undefined }) {
   const level = thread.comments.filter((c) => (c.inReplyTo ?? undefined) === parent);
   return (
@@ -238,6 +265,9 @@ export function CommentThreads({
             </p>
           ) : null}
           <CommentList ctx={ctx} thread={thread} parent={undefined} />
+          {!thread.resolved && !readOnly && session && (chair || thread.comments[0]?.author === session.person) ? (
+            <ResolveThread ctx={ctx} thread={thread} />
+          ) : null}
         </div>
       ))}
       {session && !readOnly ? (

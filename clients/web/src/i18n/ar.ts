@@ -164,6 +164,7 @@ export const ar: Messages = {
   'comments.earlierVersions': 'الصيغ السابقة',
   'comments.resolve': 'إغلاق السلسلة',
   'comments.resolved': 'مُغلقة',
+  'comments.resolution': 'كيف حُسمت (اختياري)',
   'comments.newLive': 'تعليق جديد من {name}',
   'comments.thread': 'سلسلة بدأها {name}',
 

@@ -170,6 +170,7 @@ export const en = {
   'comments.earlierVersions': 'Earlier versions',
   'comments.resolve': 'Resolve thread',
   'comments.resolved': 'Resolved',
+  'comments.resolution': 'How it was resolved (optional)',
   'comments.newLive': 'New comment from {name}',
   'comments.thread': 'Thread started by {name}',
 

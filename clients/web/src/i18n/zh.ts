@@ -164,6 +164,7 @@ export const zh: Messages = {
   'comments.earlierVersions': '早先版本',
   'comments.resolve': '结束讨论串',
   'comments.resolved': '已解决',
+  'comments.resolution': '解决方式（选填）',
   'comments.newLive': '{name} 发表了新评论',
   'comments.thread': '由 {name} 发起的讨论串',
 

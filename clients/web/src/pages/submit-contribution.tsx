@@ -38,12 +38,10 @@ export function SubmitContributionPage({ params }: PageProps) {
     event.preventDefault();
     void form.submit(async (values, key) => {
       const result = await commands.submitContribution(session?.token, key, {
-        groupId: group.id,
         meetingId: meeting.id,
         agendaItem: values.agendaItem,
         title: values.title,
         sourceOrganisations: splitList(values.sourceOrganisations),
-        authors: session ? [session.person] : [],
         file: values.file,
       });
       noteWrite(result.position);
