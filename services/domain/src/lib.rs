@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod groups;
 pub mod meetings;
+pub mod policy;
 pub mod register;
 pub mod streams;
 #[cfg(test)]
