@@ -8,7 +8,7 @@ pub mod access;
 pub mod config;
 pub mod entities;
 pub mod graphql;
-
+mod http;
 pub mod projection;
 pub mod projector;
 pub mod read_side;
@@ -17,6 +17,7 @@ mod test_support;
 
 pub use config::GraphqlSettings;
 pub use graphql::{PlenarySchema, build_schema, sdl};
+pub use http::QueryService;
 
 /// Where the committed SDL lives, relative to the repository root.
 pub const SDL_PATH: &str = "schema/graphql/schema.graphql";

@@ -1,0 +1,245 @@
+//! The HTTP face of the read side: `/graphql` (POST and GET queries, WebSocket subscriptions
+//! with graphql-transport-ws, GraphiQL for browsers) and `/graphiql`.
+
+use std::sync::Arc;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, Data, ErrorExtensions};
+use async_graphql_actix_web::{GraphQLBatchRequest, GraphQLResponse, GraphQLSubscription};
+use domain::policy::Principal;
+use eventlog::EventStore;
+use platform::Platform;
+use platform::error::ApiError;
+use tracing::Instrument;
+
+use crate::access::Viewer;
+use crate::config::GraphqlSettings;
+use crate::graphql::errors::QueryError;
+use crate::graphql::{PlenarySchema, build_schema};
+use crate::projector;
+use crate::read_side::{ReadSide, read_side};
+
+impl From<Principal> for Viewer {
+    fn from(p: Principal) -> Self {
+        Self {
+            person: Some(p.person),
+            display_name: Some(p.display_name),
+            secretariat: p.secretariat,
+            groups: p.roles.into_keys().collect(),
+        }
+    }
+}
+
+/// The read side of one process: its projector (following the log) and its GraphQL schema.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct QueryService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    schema: PlenarySchema,
+    read: ReadSide,
+    platform: Platform,
+    max_batch: usize,
+}
+
+impl std::fmt::Debug for QueryService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryService")
+            .field("head", &self.inner.read.head())
+            .finish_non_exhaustive()
+    }
+}
+
+impl QueryService {
+    /// Starts following `platform`'s store on the current tokio runtime (a rebuild from the
+    /// start of the log, then live) and builds the schema over the read models.
+    pub fn start(platform: &Platform, settings: &GraphqlSettings) -> Self {
+        let (read, writer) = read_side();
+        let store: Arc<dyn EventStore> = platform.store().clone();
+        tokio::spawn(projector::run(store, writer).instrument(tracing::info_span!("projector")));
+        Self {
+            inner: Arc::new(Inner {
+                schema: build_schema(settings, read.clone()),
+                read,
+                platform: platform.clone(),
+                max_batch: settings.max_batch,
+            }),
+        }
+    }
+
+    pub fn read_side(&self) -> &ReadSide {
+        &self.inner.read
+    }
+
+    pub fn schema(&self) -> &PlenarySchema {
+        &self.inner.schema
+    }
+
+    /// Mounts `/graphql` and `/graphiql`.
+    pub fn configure(&self, cfg: &mut web::ServiceConfig) {
+        let data = web::Data::new(self.clone());
+        cfg.service(
+            web::resource("/graphql")
+                .app_data(data.clone())
+                .route(web::post().to(graphql_post))
+                .route(web::get().to(graphql_get)),
+        )
+        .service(web::resource("/graphiql").route(web::get().to(graphiql)));
+    }
+
+    /// This service as the platform mounts it (in its own binary or in `plenary serve`).
+    pub fn service(&self) -> platform::Service {
+        let this = self.clone();
+        let openapi = utoipa::openapi::OpenApiBuilder::new()
+            .info(
+                utoipa::openapi::InfoBuilder::new()
+                    .title("Plenary query service")
+                    .build(),
+            )
+            .build();
+        platform::Service::new("query", move |cfg| this.configure(cfg), openapi)
+    }
+
+    fn viewer_of(&self, req: &HttpRequest) -> Result<Viewer, ApiError> {
+        Ok(self
+            .inner
+            .platform
+            .auth()
+            .principal_of(req)?
+            .map(Viewer::from)
+            .unwrap_or_default())
+    }
+
+    /// The reader of a WebSocket connection, from its `connection_init` payload:
+    /// `{"Authorization": "Bearer ..."}` (or `authorization`); none for anonymous.
+    fn viewer_of_init(&self, payload: &serde_json::Value) -> async_graphql::Result<Viewer> {
+        let header = payload
+            .get("Authorization")
+            .or_else(|| payload.get("authorization"));
+        let Some(header) = header else {
+            return Ok(Viewer::anonymous());
+        };
+        let unauthenticated = |why: String| QueryError::Unauthenticated(why).extend();
+        let token = header
+            .as_str()
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
+            .ok_or_else(|| unauthenticated("expected \"Bearer <token>\"".into()))?;
+        let claims = self
+            .inner
+            .platform
+            .auth()
+            .verify(token.trim())
+            .map_err(|e| unauthenticated(e.to_string()))?;
+        Ok(claims.principal().into())
+    }
+}
+
+/// A GraphQL-shaped error body with an HTTP status.
+fn error_response(status: StatusCode, error: &QueryError) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({
+        "errors": [{ "message": error.to_string(), "extensions": { "code": error.code() } }]
+    }))
+}
+
+async fn execute(
+    service: &QueryService,
+    req: &HttpRequest,
+    batch: Result<GraphQLBatchRequest, actix_web::Error>,
+) -> HttpResponse {
+    let viewer = match service.viewer_of(req) {
+        Ok(viewer) => viewer,
+        Err(error) => {
+            return error_response(
+                StatusCode::UNAUTHORIZED,
+                &QueryError::Unauthenticated(error.to_string()),
+            );
+        }
+    };
+    let batch = match batch {
+        Ok(batch) => batch.into_inner(),
+        Err(error) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                &QueryError::ParseFailed(error.to_string()),
+            );
+        }
+    };
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > service.inner.max_batch
+    {
+        let error = QueryError::BatchTooLarge {
+            count: requests.len(),
+            limit: service.inner.max_batch,
+        };
+        return error_response(StatusCode::BAD_REQUEST, &error);
+    }
+    let response = service.inner.schema.execute_batch(batch.data(viewer)).await;
+    actix_web::Responder::respond_to(GraphQLResponse::from(response), req)
+}
+
+#[tracing::instrument(name = "graphql", skip_all)]
+async fn graphql_post(
+    service: web::Data<QueryService>,
+    req: HttpRequest,
+    batch: Result<GraphQLBatchRequest, actix_web::Error>,
+) -> HttpResponse {
+    execute(&service, &req, batch).await
+}
+
+fn wants_html(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+fn is_websocket(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::UPGRADE)
+        .and_then(|upgrade| upgrade.to_str().ok())
+        .is_some_and(|upgrade| upgrade.eq_ignore_ascii_case("websocket"))
+}
+
+/// GET: a WebSocket upgrade for subscriptions, GraphiQL for a browser, else a query.
+#[tracing::instrument(name = "graphql", skip_all)]
+async fn graphql_get(
+    service: web::Data<QueryService>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    if is_websocket(&req) {
+        let service = service.get_ref().clone();
+        let schema = service.inner.schema.clone();
+        return GraphQLSubscription::new(schema)
+            .on_connection_init(move |payload| async move {
+                let mut data = Data::default();
+                data.insert(service.viewer_of_init(&payload)?);
+                Ok(data)
+            })
+            .start(&req, payload);
+    }
+    if wants_html(&req) && req.query_string().is_empty() {
+        return Ok(graphiql().await);
+    }
+    let batch = GraphQLBatchRequest::extract(&req).await;
+    Ok(execute(&service, &req, batch).await)
+}
+
+async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .title("Plenary GraphQL")
+                .finish(),
+        )
+}
