@@ -1,0 +1,108 @@
+//! Concurrent writers, each appending single events to its own stream: durable throughput,
+//! events per commit (= per fsync) and the latency of an acknowledged append.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use eventlog::{EventStore, ExpectedRevision, StreamId};
+use eventlog_sqlite::SqliteStore;
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+use tokio::sync::Barrier;
+
+use crate::{latency, sample};
+
+/// Events read per page when counting what was committed.
+const COUNT_PAGE: usize = 8192;
+
+/// Runs `writers` writers for `duration` on a fresh log file in `dir`.
+pub async fn run(dir: &Path, writers: usize, duration: Duration) -> anyhow::Result<Value> {
+    let path = dir.join(format!("appends-{writers}.db"));
+    let store = SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let start = Arc::new(Barrier::new(writers + 1));
+    let tasks: Vec<_> = (0..writers)
+        .map(|writer| tokio::spawn(write_loop(store.clone(), writer, start.clone(), duration)))
+        .collect();
+    let commits_before = store.commits();
+    start.wait().await;
+    let started = Instant::now();
+    let mut latencies = latency::histogram();
+    let mut acknowledged = 0u64;
+    for task in tasks {
+        let (count, histogram) = task.await??;
+        acknowledged += count;
+        latencies
+            .add(histogram)
+            .expect("histograms share their bounds");
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let commits = store.commits() - commits_before;
+    let (stored, stamped_commits) = count_stamps(&store).await?;
+    if stored != acknowledged {
+        bail!("{acknowledged} appends were acknowledged but the log holds {stored} events");
+    }
+    Ok(json!({
+        "scenario": "append",
+        "writers": writers,
+        "seconds": round(elapsed),
+        "events": acknowledged,
+        "durableEventsPerSec": round(acknowledged as f64 / elapsed),
+        "commits": commits,
+        "commitsCountedFromTimestamps": stamped_commits,
+        "eventsPerFsync": round(acknowledged as f64 / commits.max(1) as f64),
+        "appendLatencyMicros": latency::summary(&latencies),
+    }))
+}
+
+/// One writer: appends one event at a time to its own stream, each expecting the revision the
+/// previous append returned, until `duration` is over. Returns its count and latencies.
+async fn write_loop(
+    store: SqliteStore,
+    writer: usize,
+    start: Arc<Barrier>,
+    duration: Duration,
+) -> anyhow::Result<(u64, Histogram<u64>)> {
+    let stream = StreamId::new(format!("bench-writer-{writer}"))?;
+    let mut latencies = latency::histogram();
+    let mut expected = ExpectedRevision::NoStream;
+    let mut count = 0u64;
+    start.wait().await;
+    let deadline = Instant::now() + duration;
+    while Instant::now() < deadline {
+        let event = sample::comment(count, Utc::now());
+        let sent = Instant::now();
+        let result = store.append(&stream, expected, vec![event]).await?;
+        latency::record(&mut latencies, sent.elapsed());
+        expected = ExpectedRevision::Exact(result.last().revision);
+        count += 1;
+    }
+    Ok((count, latencies))
+}
+
+/// Counts the log's events and, as a check on the writer's own commit counter, their distinct
+/// `recordedAt` values: the writer stamps every event of one transaction with the same time,
+/// and two commits, each waiting for an fsync, never share a microsecond.
+async fn count_stamps(store: &SqliteStore) -> anyhow::Result<(u64, u64)> {
+    let mut after = None;
+    let mut events = 0u64;
+    let mut stamps = HashSet::new();
+    loop {
+        let page = store.read_all(after, COUNT_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.position);
+        events += page.len() as u64;
+        stamps.extend(
+            page.iter()
+                .map(|event| event.recorded_at.timestamp_micros()),
+        );
+    }
+    Ok((events, stamps.len() as u64))
+}
+
+pub fn round(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
