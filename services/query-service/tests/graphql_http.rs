@@ -459,7 +459,7 @@ async fn a_contribution_shows_its_revisions_document_thread_and_audit_trail() {
     assert_eq!(contribution["sha256"], "a".repeat(64), "{response}");
     assert_eq!(
         contribution["document"]["url"],
-        format!("/api/documents/{}", "a".repeat(64))
+        format!("/documents/{}", "a".repeat(64))
     );
     assert_eq!(
         contribution["revisions"],

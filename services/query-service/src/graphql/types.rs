@@ -164,7 +164,7 @@ pub struct Document {
     pub size: u64,
     pub media_type: String,
     pub file_name: String,
-    /// Where to download it: `/api/documents/{sha256}`.
+    /// Where to download it: `/documents/{sha256}`.
     pub url: String,
 }
 
@@ -175,7 +175,7 @@ impl From<&DocumentRef> for Document {
             size: d.size,
             media_type: d.media_type.clone(),
             file_name: d.file_name.clone(),
-            url: format!("/api/documents/{}", d.sha256),
+            url: format!("/documents/{}", d.sha256),
         }
     }
 }
