@@ -13,6 +13,7 @@ pub mod groups;
 pub mod meetings;
 pub mod policy;
 pub mod register;
+pub mod schema;
 pub mod streams;
 #[cfg(test)]
 mod testing;
