@@ -1,0 +1,123 @@
+//! For services' integration tests (feature `testing`): a real server on a free port over a
+//! temporary SQLite log and data dir, dev-mode tokens, and problem+json assertions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::policy::Role;
+use reqwest::{Client, Response, StatusCode};
+use tokio::sync::oneshot;
+
+use crate::auth::Identity;
+use crate::config::Settings;
+use crate::error::Problem;
+use crate::{Application, Platform, Service};
+
+/// A running server. Dropping it stops the server and removes its files.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub platform: Platform,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for TestApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestApp")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestApp {
+    /// Starts `services` with the test settings; `adjust` may change them (limits, say).
+    pub async fn spawn_with(services: Vec<Service>, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut settings = Settings::for_tests(dir.path());
+        adjust(&mut settings);
+        let platform = Platform::open(settings).await.expect("the platform opens");
+        let app = Application::build(platform.clone(), services).expect("the server binds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            client: Client::new(),
+            platform,
+            stop: Some(stop),
+            _dir: dir,
+        }
+    }
+
+    pub async fn spawn(services: Vec<Service>) -> Self {
+        Self::spawn_with(services, |_| {}).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A dev token for `person` with the given roles (`[("fg-dfc", Role::Chair)]`).
+    pub fn token(&self, person: &str, roles: &[(&str, Role)], secretariat: bool) -> String {
+        let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
+        for (group, role) in roles {
+            by_group
+                .entry((*group).to_string())
+                .or_default()
+                .insert(*role);
+        }
+        let identity = Identity {
+            sub: person.into(),
+            name: person.into(),
+            org: "Test Organisation".into(),
+            roles: by_group,
+            secretariat,
+        };
+        self.platform
+            .auth()
+            .mint_token(&identity)
+            .expect("test apps run in dev mode")
+    }
+
+    /// Position of the log's last event, as a token (`None`: empty log).
+    pub async fn head(&self) -> Option<String> {
+        self.platform
+            .store()
+            .head()
+            .await
+            .expect("the log answers")
+            .map(|position| position.to_string())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Asserts `response` is problem+json with `status` and `code`, and returns the problem.
+pub async fn expect_problem(response: Response, status: u16, code: &str) -> Problem {
+    let actual = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let text = response.text().await.expect("a body");
+    assert_eq!(
+        actual,
+        StatusCode::from_u16(status).expect("a status"),
+        "body: {text}"
+    );
+    assert_eq!(content_type, crate::error::PROBLEM_JSON, "body: {text}");
+    let problem: Problem = serde_json::from_str(&text).expect("a problem+json body");
+    assert_eq!(problem.code, code, "body: {text}");
+    assert_eq!(problem.status, status);
+    problem
+}
