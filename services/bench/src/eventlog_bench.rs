@@ -6,19 +6,24 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::replay::ReplaySettings;
-use crate::{appends, emit, fsync, replay, system};
+use crate::{appends, emit, fsync, hashing, replay, system};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scenario {
     Append,
     Fsync,
+    Hash,
     Replay,
 }
 
 #[derive(Debug, Args)]
 pub struct EventlogArgs {
     /// Scenarios to run, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "fsync,append,replay")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "fsync,hash,append,replay"
+    )]
     pub scenarios: Vec<Scenario>,
     /// Concurrent writers, one append scenario each, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,16,64,256")]
@@ -60,6 +65,10 @@ pub async fn run(args: EventlogArgs) -> anyhow::Result<()> {
         let path = dir.path().to_path_buf();
         let duration = Duration::from_secs_f64(args.fsync_secs);
         emit(&tokio::task::spawn_blocking(move || fsync::run(&path, duration)).await??);
+    }
+    if args.scenarios.contains(&Scenario::Hash) {
+        eprintln!("hash: 2s");
+        emit(&tokio::task::spawn_blocking(|| hashing::run(Duration::from_secs(2))).await??);
     }
     if args.scenarios.contains(&Scenario::Append) {
         for &writers in &args.writers {

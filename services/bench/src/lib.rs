@@ -5,6 +5,7 @@
 mod appends;
 mod eventlog_bench;
 mod fsync;
+mod hashing;
 mod latency;
 mod replay;
 mod sample;
