@@ -60,3 +60,23 @@ impl GraphqlSettings {
         Ok(loaded.graphql)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_graphql_table_of_the_config_file_overrides_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plenary.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\n[graphql]\nintrospection = false\nmax_aliases = 5\n",
+        )
+        .unwrap();
+        let settings = GraphqlSettings::load(Some(&file)).unwrap();
+        assert!(!settings.introspection);
+        assert_eq!(settings.max_aliases, 5);
+        assert_eq!(settings.max_depth, GraphqlSettings::default().max_depth);
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use domain::codec::{DecodeError, DomainEvent};
 use domain::events::Event;
@@ -23,8 +23,6 @@ const LONG_REPLAY: u64 = 100_000;
 pub enum ProjectorError {
     #[error("following the log: {0}")]
     Store(#[from] StoreError),
-    #[error("the log ended: the subscription closed")]
-    Ended,
 }
 
 /// Decodes a recorded event; `None` for types no context knows (idempotency records).
@@ -97,20 +95,43 @@ impl Progress {
     }
 }
 
-/// Follows the log for ever: replays it into `writer`, then projects each new event. Returns
-/// only when the store fails or the subscription ends.
-pub async fn run(
-    store: Arc<dyn EventStore>,
-    writer: ProjectionWriter,
-) -> Result<(), ProjectorError> {
-    // The head at start marks the end of the replay: events after it are live and announced.
-    let replay_end = store.head().await?;
-    let mut progress = replay_end.map(|head| Progress::new(head.commit));
-    let mut subscription = store.subscribe_all(None).await?.ready_chunks(BATCH);
-    let mut replayed: u64 = 0;
-    if replay_end.is_none() {
-        tracing::info!("the log is empty; following it");
+/// How long the projector waits before following the log again after a failure.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// Follows the log for as long as the process runs: replays it into `writer`, then projects
+/// each new event. When the store fails, it logs, waits and follows again from its head, so
+/// nothing is projected twice or skipped.
+pub async fn run(store: Arc<dyn EventStore>, writer: ProjectionWriter) {
+    let mut rebuilding = true;
+    loop {
+        match follow(store.as_ref(), &writer, rebuilding).await {
+            Ok(()) => tracing::warn!("the log subscription ended; following again"),
+            Err(error) => tracing::error!(%error, "following the log failed; retrying"),
+        }
+        rebuilding = false;
+        tokio::time::sleep(RETRY_AFTER).await;
     }
+}
+
+/// Follows the log from the projection's head until the subscription ends or fails. On the
+/// first run the events up to the store's head at start are a rebuild: shown with progress,
+/// not announced to subscribers.
+async fn follow(
+    store: &dyn EventStore,
+    writer: &ProjectionWriter,
+    rebuilding: bool,
+) -> Result<(), ProjectorError> {
+    let after = writer.head();
+    let replay_end = if rebuilding {
+        store.head().await?
+    } else {
+        after
+    };
+    let mut progress = replay_end
+        .filter(|_| rebuilding)
+        .map(|head| Progress::new(head.commit));
+    let mut subscription = store.subscribe_all(after).await?.ready_chunks(BATCH);
+    let mut replayed: u64 = 0;
     while let Some(chunk) = subscription.next().await {
         let mut batch = Vec::with_capacity(chunk.len());
         let mut last_read = None;
@@ -132,5 +153,5 @@ pub async fn run(
             }
         }
     }
-    Err(ProjectorError::Ended)
+    Ok(())
 }

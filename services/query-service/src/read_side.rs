@@ -90,6 +90,11 @@ impl ReadSide {
 }
 
 impl ProjectionWriter {
+    /// Position of the last projected event: where following the log resumes.
+    pub fn head(&self) -> Option<Position> {
+        *self.head.borrow()
+    }
+
     /// Projects a batch, then announces the new head and, to subscribers, each event after
     /// `replayed_until` (the events up to it are history being rebuilt, not news).
     pub fn apply_batch(&self, batch: Vec<Arc<Projected>>, replayed_until: Option<Position>) {
