@@ -9,10 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::aggregate::Aggregate;
 use crate::error::{self, InputError, MAX_LINE, MAX_TEXT, Rejection};
 use crate::events::{
-    CallId, ContributionId, DecisionCorrected, DecisionId, DecisionRecorded, DeliverableApproved,
-    DeliverableDefined, DeliverableEvent, DeliverableId, DeliverableTransmitted, DocumentRef,
-    DraftPublished, EditorAssigned, GroupId, MeetingId, Outcome, PersonId, Subject,
-    TransmittalAcknowledged, TransmittalId, TransmittalReturned,
+    CallId, ConsensusEvent, ContributionId, DecisionCorrected, DecisionId, DecisionRecorded,
+    DeliverableApproved, DeliverableDefined, DeliverableEvent, DeliverableId,
+    DeliverableTransmitted, DocumentRef, DraftPublished, EditorAssigned, GroupId, MeetingId,
+    Outcome, PersonId, Subject, TransmittalAcknowledged, TransmittalId, TransmittalReturned,
 };
 
 /// Calendar days that must remain before the parent group's meeting for a transmittal.
@@ -69,6 +69,17 @@ impl From<&DecisionRecorded> for DecisionFacts {
             decision_id: decision.decision_id,
             subject: decision.subject.clone(),
             outcome: decision.outcome,
+        }
+    }
+}
+
+impl DecisionFacts {
+    /// The decision an event records, if it records one.
+    pub fn from_event(event: &ConsensusEvent) -> Option<Self> {
+        match event {
+            ConsensusEvent::DecisionRecorded(decision) => Some(decision.into()),
+            ConsensusEvent::DecisionCorrected(decision) => Some(decision.into()),
+            _ => None,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::events::{
     MembershipCategory, OfficerAppointed, OfficerRelieved, OfficerRole, ParticipantRegistered,
     ParticipantWithdrawn, PersonId, ProgressReportSent, ReportId, TermsOfReference, Visibility,
 };
+use crate::policy::Role;
 
 /// Longest lifetime or extension, in months.
 pub const MAX_LIFETIME_MONTHS: u32 = 120;
@@ -251,6 +252,25 @@ impl GroupState {
         self.officers
             .get(person)
             .is_some_and(|roles| roles.contains(&role))
+    }
+
+    /// The roles `person` holds in this group by its own record: `Delegate` while an active
+    /// participant, plus `Chair`/`ViceChair` for their offices; none once withdrawn. Services
+    /// may use it to check a token's roles against the log.
+    pub fn roles_of(&self, person: &str) -> BTreeSet<Role> {
+        if !self.is_active_participant(person) {
+            return BTreeSet::new();
+        }
+        let offices = self
+            .officers
+            .get(person)
+            .into_iter()
+            .flatten()
+            .map(|role| match role {
+                OfficerRole::Chair => Role::Chair,
+                OfficerRole::ViceChair => Role::ViceChair,
+            });
+        std::iter::once(Role::Delegate).chain(offices).collect()
     }
 
     pub fn parent_id(&self) -> Option<&GroupId> {
@@ -860,6 +880,32 @@ mod tests {
                 reason: None,
             }),
         ]);
+    }
+
+    #[test]
+    fn roles_by_the_groups_record_end_with_withdrawal() {
+        let history = vec![
+            fg_established(),
+            registered("ada"),
+            appointed("ada", OfficerRole::ViceChair),
+        ];
+        let state = Group::replay(&history);
+        assert_eq!(
+            state.roles_of("ada"),
+            BTreeSet::from([Role::Delegate, Role::ViceChair])
+        );
+        assert!(state.roles_of("li.wei").is_empty());
+        let withdrawal = given::<Group>(history.clone())
+            .when(GroupCommand::WithdrawParticipant(WithdrawParticipant {
+                person: "ada".into(),
+                reason: None,
+            }))
+            .events();
+        assert!(
+            Group::replay(&[history, withdrawal].concat())
+                .roles_of("ada")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -1,5 +1,18 @@
 //! Plenary's pure domain: the facts (events), the intents (commands), the rules (aggregates)
 //! and who may do what (policy). This crate does no IO and reads no clock.
+//!
+//! A service carries out a command like this:
+//! 1. `policy::authorize(principal, &Action::X, &facts)`: who may (one place for every rule).
+//! 2. Read the aggregate's stream (`streams::meeting(id)`), decode each event with
+//!    [`DomainEvent::decode`] and fold it: `A::replay(&events)`.
+//! 3. `A::decide(&state, command)`: the events to append, or a [`Rejection`] with a stable
+//!    `code()` and `field()` ([`DomainError`] flattens any of them).
+//! 4. Append each event as `event_type()`, `schema_version()`, `to_payload()`, expecting
+//!    the revision read.
+//!
+//! Facts from other aggregates travel inside commands (a meeting's deadline and agenda in
+//! `SubmitContribution`, the parent meeting's start in `TransmitDeliverable`); the states
+//! offer them (`MeetingState::facts`, `MeetingState::as_parent_meeting`, `GroupState::roles_of`).
 
 mod aggregate;
 pub mod codec;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::aggregate::Aggregate;
 use crate::contributions::MeetingFacts;
+use crate::deliverables::ParentMeetingFacts;
 use crate::error::{self, InputError, MAX_LINE, MAX_TEXT, Rejection};
 use crate::events::{
     AgendaItem, AgendaItemAdded, GroupId, MeetingAnnounced, MeetingEvent, MeetingId, NoticeWaived,
@@ -119,6 +120,15 @@ pub struct MeetingState {
 
 impl MeetingState {
     /// What a contribution to this meeting is checked against.
+    /// What a transmittal to this (parent group's) meeting is checked against.
+    pub fn as_parent_meeting(&self) -> Option<ParentMeetingFacts> {
+        self.announced.as_ref().map(|meeting| ParentMeetingFacts {
+            meeting_id: meeting.meeting_id,
+            group_id: meeting.group_id.clone(),
+            starts_on: meeting.starts_on,
+        })
+    }
+
     pub fn facts(&self) -> Option<MeetingFacts> {
         self.announced.as_ref().map(|meeting| MeetingFacts {
             meeting_id: meeting.meeting_id,
@@ -483,5 +493,9 @@ mod tests {
         let facts = state.facts().unwrap();
         assert_eq!(facts.agenda_items, ["1", "4.2", "5"]);
         assert_eq!(facts.contribution_deadline, day(2017, 10, 1));
+        assert_eq!(
+            state.as_parent_meeting().unwrap().starts_on,
+            day(2017, 10, 13)
+        );
     }
 }
