@@ -36,6 +36,23 @@ const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Idle read connections kept for reuse.
 const MAX_IDLE_READERS: usize = 8;
 
+/// How to open the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// How long a statement waits for another process's write lock before failing. An append
+    /// whose transaction could not start fails with `StoreError::Internal`, unacknowledged.
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    /// Long enough for another process's commit or checkpoint to finish.
+    fn default() -> Self {
+        Self {
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// A handle on an event log file. Cloning is cheap; all clones share one writer.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -44,6 +61,7 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
+    options: OpenOptions,
     requests: mpsc::Sender<AppendRequest>,
     committed: Arc<watch::Sender<u64>>,
     commits: Arc<AtomicU64>,
@@ -62,8 +80,13 @@ impl SqliteStore {
     /// Opens (creating if needed) the log at `path`, brings its schema up to date and starts
     /// the writer thread. Needs no async runtime.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, OpenOptions::default())
+    }
+
+    /// [`SqliteStore::open`] with settings other than the defaults.
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let mut conn = schema::open_writer(&path).map_err(|error| {
+        let mut conn = schema::open_writer(&path, options.busy_timeout).map_err(|error| {
             StoreError::Internal(format!("opening {}: {error}", path.display()))
         })?;
         schema::migrate(&mut conn).map_err(|error| match error {
@@ -81,6 +104,7 @@ impl SqliteStore {
         let (requests, receiver) = mpsc::channel();
         let writer = Writer::new(
             path.clone(),
+            options.busy_timeout,
             conn,
             receiver,
             committed.clone(),
@@ -93,6 +117,7 @@ impl SqliteStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
+                options,
                 requests,
                 committed,
                 commits,
@@ -105,8 +130,8 @@ impl SqliteStore {
         &self.inner.path
     }
 
-    /// Transactions this handle's writer has committed (each one fsync of the WAL). Appended
-    /// events divided by this is the group-commit factor the benchmark reports.
+    /// Transactions this handle's writer has committed that wrote events (each one fsync of
+    /// the WAL). Appended events divided by this is the group-commit factor.
     pub fn commits(&self) -> u64 {
         self.inner.commits.load(Ordering::Relaxed)
     }
@@ -122,7 +147,8 @@ impl SqliteStore {
             let idle = inner.readers.lock().expect("reader pool lock").pop();
             let conn = match idle {
                 Some(conn) => conn,
-                None => schema::open_reader(&inner.path).map_err(StoreError::internal)?,
+                None => schema::open_reader(&inner.path, inner.options.busy_timeout)
+                    .map_err(StoreError::internal)?,
             };
             let result = query(&conn);
             let mut readers = inner.readers.lock().expect("reader pool lock");

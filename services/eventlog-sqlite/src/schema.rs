@@ -34,13 +34,10 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes; a file with a newer one is refused.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
-/// Long enough for another process's commit (or checkpoint) to finish.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// Opens the connection the writer uses: WAL, and every commit fsynced before it returns.
-pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+pub fn open_writer(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy_timeout)?;
     let mode: String =
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -53,10 +50,10 @@ pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
 }
 
 /// Opens a connection for reads only; it never takes the write lock.
-pub fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+pub fn open_reader(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy_timeout)?;
     conn.pragma_update(None, "query_only", true)?;
     // Memory-mapped reads make replaying the log cheaper; the map is only address space.
     conn.pragma_update(None, "mmap_size", 1i64 << 30)?;

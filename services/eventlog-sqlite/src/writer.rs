@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use eventlog::{
@@ -29,18 +30,20 @@ pub struct AppendRequest {
 
 pub struct Writer {
     path: PathBuf,
+    busy_timeout: Duration,
     /// `None` after a failed commit until a fresh connection is opened.
     conn: Option<Connection>,
     requests: Receiver<AppendRequest>,
     /// The last committed global position, for in-process subscribers to wake on.
     committed: Arc<watch::Sender<u64>>,
-    /// Transactions committed so far.
+    /// Transactions committed so far that wrote at least one event.
     commits: Arc<AtomicU64>,
 }
 
 impl Writer {
     pub fn new(
         path: PathBuf,
+        busy_timeout: Duration,
         conn: Connection,
         requests: Receiver<AppendRequest>,
         committed: Arc<watch::Sender<u64>>,
@@ -48,6 +51,7 @@ impl Writer {
     ) -> Self {
         Self {
             path,
+            busy_timeout,
             conn: Some(conn),
             requests,
             committed,
@@ -83,8 +87,8 @@ impl Writer {
     fn commit_batch(&mut self, batch: Vec<AppendRequest>) {
         match self.write(&batch) {
             Ok((outcomes, last_seq)) => {
-                self.commits.fetch_add(1, Ordering::Relaxed);
                 if let Some(seq) = last_seq {
+                    self.commits.fetch_add(1, Ordering::Relaxed);
                     self.committed.send_replace(seq);
                 }
                 for (request, outcome) in batch.into_iter().zip(outcomes) {
@@ -113,7 +117,10 @@ impl Writer {
         batch: &[AppendRequest],
     ) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), String> {
         if self.conn.is_none() {
-            self.conn = Some(schema::open_writer(&self.path).map_err(|error| error.to_string())?);
+            self.conn = Some(
+                schema::open_writer(&self.path, self.busy_timeout)
+                    .map_err(|error| error.to_string())?,
+            );
         }
         let conn = self.conn.as_mut().expect("opened above");
         let tx = conn
@@ -185,16 +192,20 @@ fn append_one(
         });
     }
     // A savepoint, so that a failure halfway through this append leaves none of it behind.
-    tx.execute_batch("SAVEPOINT append")
+    tx.prepare_cached("SAVEPOINT append")
+        .and_then(|mut statement| statement.execute([]))
         .map_err(sqlite_failure)?;
-    match insert_events(tx, request, head, recorded_at) {
-        Ok(written) => {
-            tx.execute_batch("RELEASE append").map_err(sqlite_failure)?;
-            Ok(AppendResult {
-                written,
-                deduplicated: false,
-            })
-        }
+    let inserted = insert_events(tx, request, head, recorded_at).and_then(|written| {
+        tx.prepare_cached("RELEASE append")
+            .and_then(|mut statement| statement.execute([]))
+            .map_err(sqlite_failure)?;
+        Ok(written)
+    });
+    match inserted {
+        Ok(written) => Ok(AppendResult {
+            written,
+            deduplicated: false,
+        }),
         Err(error) => {
             // Fails only if SQLite already rolled back the whole transaction; the caller sees
             // that and fails the batch.

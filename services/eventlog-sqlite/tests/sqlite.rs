@@ -10,7 +10,7 @@ use eventlog::{
     ChainBreak, EventStore, ExpectedRevision, ReadStream, RecordedEvent, StoreError, StreamId,
     verify_chain,
 };
-use eventlog_sqlite::{SCHEMA_VERSION, SqliteStore};
+use eventlog_sqlite::{OpenOptions, SCHEMA_VERSION, SqliteStore};
 use futures::StreamExt;
 use futures::future::join_all;
 use tempfile::TempDir;
@@ -253,4 +253,47 @@ async fn a_second_handle_on_the_same_file_sees_and_extends_the_log() {
         "{conflict:?}"
     );
     assert!(verify_chain(&read(&second, "shared").await).is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_append_that_cannot_commit_is_not_acknowledged_and_the_writer_recovers() {
+    let (_dir, path) = fresh();
+    let options = OpenOptions {
+        busy_timeout: Duration::from_millis(100),
+    };
+    let store = SqliteStore::open_with(&path, options).expect("open");
+    let name = stream("locked-out");
+    store
+        .append(&name, ExpectedRevision::NoStream, vec![test_event(0)])
+        .await
+        .expect("append");
+
+    // Another process holds the write lock for longer than the writer will wait.
+    let blocker = rusqlite::Connection::open(&path).expect("open the file directly");
+    blocker
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    let refused =
+        join_all((1..4).map(|n| store.append(&name, ExpectedRevision::Any, vec![test_event(n)])))
+            .await;
+    for result in &refused {
+        assert!(
+            matches!(result, Err(StoreError::Internal(_))),
+            "not acknowledged: {result:?}"
+        );
+    }
+    blocker.execute_batch("ROLLBACK").expect("release the lock");
+
+    let next = store
+        .append(&name, ExpectedRevision::Exact(0), vec![test_event(4)])
+        .await
+        .expect("the writer works again once the lock is free");
+    assert_eq!(
+        next.last().revision,
+        1,
+        "none of the refused appends was written"
+    );
+    let events = read(&store, "locked-out").await;
+    assert_eq!(events.len(), 2);
+    assert!(verify_chain(&events).is_ok());
 }
