@@ -138,7 +138,7 @@ export const commands = {
       summary: string;
       objections: { participant: string; reason: string; disposition: string; note?: string }[];
     },
-  ) => send<{ decisionId: string }>('POST', `/api/consensus-calls/${callId}/decisions`, token, key, input),
+  ) => send<{ decisionId: string }>('POST', `/api/consensus-calls/${callId}/decision`, token, key, input),
 
   publishDraft: (
     token: string | undefined,
@@ -153,11 +153,11 @@ export const commands = {
     return send<{ version: number; number: string }>('POST', `/api/deliverables/${deliverableId}/drafts`, token, key, form);
   },
 
-  transmit: (token: string | undefined, key: string, deliverableId: string, input: { version: number; parentMeetingId: string }) =>
+  transmit: (token: string | undefined, key: string, deliverableId: string, input: { parentMeetingId: string }) =>
     send('POST', `/api/deliverables/${deliverableId}/transmittals`, token, key, input),
 
   acknowledge: (token: string | undefined, key: string, deliverableId: string, transmittalId: string, note?: string) =>
-    send('POST', `/api/deliverables/${deliverableId}/transmittals/${transmittalId}/acknowledge`, token, key, { note }),
+    send('POST', `/api/deliverables/${deliverableId}/transmittals/${transmittalId}/acknowledgement`, token, key, { note }),
 
   returnForRevision: (token: string | undefined, key: string, deliverableId: string, transmittalId: string, reason: string) =>
     send('POST', `/api/deliverables/${deliverableId}/transmittals/${transmittalId}/return`, token, key, { reason }),

@@ -99,12 +99,10 @@ function NoticeRule({ startsOn }: { startsOn: string }) {
 
 function TransmitForm({
   deliverableId,
-  version,
   meetings,
   onDone,
 }: {
   deliverableId: string;
-  version: number;
   meetings: ParentMeeting[];
   onDone: (position: string) => void;
 }) {
@@ -117,7 +115,6 @@ function TransmitForm({
     event.preventDefault();
     void form.submit(async (values, key) => {
       const receipt = await commands.transmit(session?.token, key, deliverableId, {
-        version,
         parentMeetingId: values.parentMeetingId,
       });
       onDone(receipt.position);
@@ -279,7 +276,6 @@ export function DeliverablePage({ params, search }: PageProps) {
       {chair && live && transmittable && group?.parent ? (
         <TransmitForm
           deliverableId={d.id}
-          version={approved.version}
           meetings={group.parent.meetings}
           onDone={onWrite}
         />
