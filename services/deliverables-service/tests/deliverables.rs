@@ -1,0 +1,547 @@
+//! The deliverables service over HTTP, with the consensus service beside it as in `plenary
+//! serve`: a real server on a free port over a temporary SQLite log, the routing reactor
+//! running as the server's background task.
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use deliverables_service::routing;
+use domain::events::DeliverableEvent;
+use domain::policy::Role;
+use domain::{DomainEvent, streams};
+use eventlog::{ReadStream, RecordedEvent, StreamId};
+use platform::testing::{TestApp, expect_problem};
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const CHAIR: &str = "david.wen";
+const EDITOR: &str = "li.wei";
+const DELEGATE: &str = "ana.silva";
+
+struct Fixture {
+    app: TestApp,
+    chair: String,
+    editor: String,
+    delegate: String,
+    tsag_member: String,
+    /// A TSAG meeting starting in 40 days.
+    tsag_meeting: Uuid,
+}
+
+async fn fixture() -> Fixture {
+    let app = TestApp::spawn(vec![
+        deliverables_service::service(),
+        consensus_service::service(),
+    ])
+    .await;
+    support::groups(&app.platform, &[EDITOR, DELEGATE], CHAIR).await;
+    let tsag_meeting = support::meeting(&app.platform, "tsag", 40).await;
+    Fixture {
+        chair: app.token(CHAIR, &[("fg-dfc", Role::Chair)], false),
+        editor: app.token(
+            EDITOR,
+            &[("fg-dfc", Role::Delegate), ("fg-dfc", Role::Editor)],
+            false,
+        ),
+        delegate: app.token(DELEGATE, &[("fg-dfc", Role::Delegate)], false),
+        tsag_member: app.token("tsag.delegate", &[("tsag", Role::Delegate)], false),
+        app,
+        tsag_meeting,
+    }
+}
+
+impl Fixture {
+    async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
+        self.app
+            .client
+            .post(self.app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn define(&self) -> String {
+        let body = json!({"groupId": "fg-dfc", "title": "Terminology and taxonomy", "fromTermsOfReference": true});
+        let response = self.post(&self.chair, "/api/deliverables", body).await;
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["deliverableId"]
+            .as_str()
+            .unwrap()
+            .into()
+    }
+
+    async fn assign_editor(&self, deliverable: &str) {
+        let path = format!("/api/deliverables/{deliverable}/editors");
+        assert_eq!(
+            self.post(&self.chair, &path, json!({"person": EDITOR}))
+                .await
+                .status(),
+            201
+        );
+    }
+
+    fn draft_form(text: &str) -> Form {
+        Form::new()
+            .part(
+                "metadata",
+                Part::text(json!({"note": "First draft"}).to_string())
+                    .mime_str("application/json")
+                    .unwrap(),
+            )
+            .part(
+                "file",
+                Part::text(text.to_string())
+                    .file_name("dfc-terminology.txt")
+                    .mime_str("text/plain")
+                    .unwrap(),
+            )
+    }
+
+    async fn publish(&self, token: &str, deliverable: &str, text: &str) -> reqwest::Response {
+        self.app
+            .client
+            .post(
+                self.app
+                    .url(&format!("/api/deliverables/{deliverable}/drafts")),
+            )
+            .bearer_auth(token)
+            .multipart(Self::draft_form(text))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A deliverable with an editor and one draft.
+    async fn drafted(&self) -> String {
+        let deliverable = self.define().await;
+        self.assign_editor(&deliverable).await;
+        assert_eq!(
+            self.publish(&self.editor, &deliverable, "Draft text")
+                .await
+                .status(),
+            201
+        );
+        deliverable
+    }
+
+    /// Opens a call on the deliverable and records a decision with `outcome`; the decision id.
+    async fn decide(&self, deliverable: &str, outcome: &str) -> String {
+        let call = json!({
+            "groupId": "fg-dfc",
+            "subject": {"kind": "deliverable", "id": deliverable, "version": null},
+            "question": "Can the meeting agree the draft?",
+            "closesAt": Utc::now() + chrono::Duration::hours(2),
+        });
+        let opened: Value = self
+            .post(&self.chair, "/api/consensus-calls", call)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let call_id = opened["callId"].as_str().unwrap();
+        let path = format!("/api/consensus-calls/{call_id}/decision");
+        let response = self
+            .post(
+                &self.chair,
+                &path,
+                json!({"outcome": outcome, "summary": "Decided"}),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["decisionId"]
+            .as_str()
+            .unwrap()
+            .into()
+    }
+
+    async fn recorded(&self, stream: &str) -> Vec<RecordedEvent> {
+        let stream = StreamId::new(stream).unwrap();
+        self.app
+            .platform
+            .store()
+            .read_stream(&stream, ReadStream::all_forwards())
+            .await
+            .unwrap()
+    }
+
+    async fn approvals(&self, deliverable: &str) -> Vec<RecordedEvent> {
+        let stream = streams::deliverable(deliverable.parse().unwrap());
+        self.recorded(&stream)
+            .await
+            .into_iter()
+            .filter(|event| event.event_type == "DeliverableApproved")
+            .collect()
+    }
+
+    /// Polls the deliverable's stream until the reactor has approved it.
+    async fn approved(&self, deliverable: &str) -> Vec<RecordedEvent> {
+        for _ in 0..200 {
+            let approvals = self.approvals(deliverable).await;
+            if !approvals.is_empty() {
+                return approvals;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the reactor did not approve deliverable {deliverable} within 10 s");
+    }
+
+    async fn transmit(&self, token: &str, deliverable: &str, meeting: Uuid) -> reqwest::Response {
+        let path = format!("/api/deliverables/{deliverable}/transmittals");
+        self.post(token, &path, json!({"parentMeetingId": meeting}))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn the_chair_defines_a_deliverable_and_assigns_a_participant_as_editor() {
+    let f = fixture().await;
+    let body = json!({"groupId": "fg-dfc", "title": "Terminology and taxonomy"});
+    expect_problem(
+        f.post(&f.delegate, "/api/deliverables", body.clone()).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let unknown_group = json!({"groupId": "fg-nothing", "title": "Anything"});
+    let secretariat = f.app.token("tsb.officer", &[], true);
+    let problem = expect_problem(
+        f.post(&secretariat, "/api/deliverables", unknown_group)
+            .await,
+        422,
+        "group.not_found",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "groupId");
+    let blank = json!({"groupId": "fg-dfc", "title": " "});
+    let problem = expect_problem(
+        f.post(&f.chair, "/api/deliverables", blank).await,
+        422,
+        "input.blank",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "title");
+
+    let deliverable = f.define().await;
+    let path = format!("/api/deliverables/{deliverable}/editors");
+    expect_problem(
+        f.post(&f.delegate, &path, json!({"person": EDITOR})).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let stranger = f
+        .post(&f.chair, &path, json!({"person": "not.registered"}))
+        .await;
+    let problem = expect_problem(stranger, 422, "deliverable.editor_not_participant").await;
+    assert_eq!(problem.errors[0].field, "person");
+    f.assign_editor(&deliverable).await;
+    let problem = expect_problem(
+        f.post(&f.chair, &path, json!({"person": EDITOR})).await,
+        422,
+        "deliverable.already_editor",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "person");
+
+    let missing = format!("/api/deliverables/{}/editors", Uuid::now_v7());
+    expect_problem(
+        f.post(&f.chair, &missing, json!({"person": EDITOR})).await,
+        404,
+        "deliverable.not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_editor_publishes_drafts_numbered_as_output_documents_of_the_group() {
+    let f = fixture().await;
+    let deliverable = f.define().await;
+    f.assign_editor(&deliverable).await;
+
+    expect_problem(
+        f.publish(&f.delegate, &deliverable, "Not mine to publish")
+            .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let first: Value = f
+        .publish(&f.editor, &deliverable, "Draft one")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["number"], "DFC-O-001");
+    let second: Value = f
+        .publish(&f.editor, &deliverable, "Draft two")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["version"], 2);
+    assert_eq!(second["number"], "DFC-O-002");
+
+    let sha256 = second["document"]["sha256"].as_str().unwrap();
+    let download = f
+        .app
+        .client
+        .get(f.app.url(&format!("/documents/{sha256}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.text().await.unwrap(), "Draft two");
+
+    let no_file = Form::new().part(
+        "metadata",
+        Part::text("{}").mime_str("application/json").unwrap(),
+    );
+    let path = f
+        .app
+        .url(&format!("/api/deliverables/{deliverable}/drafts"));
+    let response = f
+        .app
+        .client
+        .post(&path)
+        .bearer_auth(&f.editor)
+        .multipart(no_file)
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(response, 422, "missing_part").await;
+    assert_eq!(problem.errors[0].field, "file");
+
+    let drafts: Vec<_> = f
+        .recorded(&streams::deliverable(deliverable.parse().unwrap()))
+        .await
+        .into_iter()
+        .filter(|e| e.event_type == "DraftPublished")
+        .collect();
+    assert_eq!(drafts.len(), 2);
+}
+
+#[tokio::test]
+async fn a_retried_draft_gets_the_first_answer_and_takes_no_second_number() {
+    let f = fixture().await;
+    let deliverable = f.define().await;
+    f.assign_editor(&deliverable).await;
+    let publish = || {
+        f.app
+            .client
+            .post(
+                f.app
+                    .url(&format!("/api/deliverables/{deliverable}/drafts")),
+            )
+            .bearer_auth(&f.editor)
+            .header("Idempotency-Key", "draft-1")
+            .multipart(Fixture::draft_form("Draft one"))
+    };
+    let first: Value = publish().send().await.unwrap().json().await.unwrap();
+    let head = f.app.head().await;
+    let second = publish().send().await.unwrap();
+    assert_eq!(second.status(), 201);
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    assert_eq!(second.json::<Value>().await.unwrap(), first);
+    assert_eq!(f.app.head().await, head);
+    assert_eq!(f.recorded(&streams::register("fg-dfc")).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_approving_decision_recorded_over_http_approves_the_deliverable_which_can_then_be_transmitted()
+ {
+    let f = fixture().await;
+    let deliverable = f.drafted().await;
+    let refused = f.transmit(&f.chair, &deliverable, f.tsag_meeting).await;
+    expect_problem(refused, 422, "deliverable.not_approved").await;
+
+    let decision = f.decide(&deliverable, "agreed").await;
+    let approvals = f.approved(&deliverable).await;
+    let [approval] = approvals.as_slice() else {
+        panic!("one approval expected, got {approvals:?}")
+    };
+    assert_eq!(approval.actor.subject, "system:deliverables-service");
+    let decision_id: Uuid = decision.parse().unwrap();
+    assert_eq!(approval.id, routing::approval_event_id(decision_id, 0));
+    let DeliverableEvent::DeliverableApproved(approved) = DeliverableEvent::decode(
+        &approval.event_type,
+        approval.schema_version,
+        &approval.payload,
+    )
+    .unwrap() else {
+        panic!("not an approval")
+    };
+    assert_eq!(approved.decision_id, decision_id);
+    assert_eq!(approved.version, 1);
+    let decided = f.recorded(&streams::consensus(approved.call_id)).await;
+    assert_eq!(approval.causation_id, Some(decided.last().unwrap().id));
+
+    expect_problem(
+        f.transmit(&f.delegate, &deliverable, f.tsag_meeting).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let response = f.transmit(&f.chair, &deliverable, f.tsag_meeting).await;
+    assert_eq!(response.status(), 201);
+    let transmitted: Value = response.json().await.unwrap();
+    assert_eq!(transmitted["version"], 1);
+    assert_eq!(transmitted["parentGroupId"], "tsag");
+    let again = f.transmit(&f.chair, &deliverable, f.tsag_meeting).await;
+    expect_problem(again, 422, "deliverable.already_transmitted").await;
+
+    let transmittal = transmitted["transmittalId"].as_str().unwrap();
+    let path =
+        format!("/api/deliverables/{deliverable}/transmittals/{transmittal}/acknowledgement");
+    expect_problem(
+        f.post(&f.chair, &path, json!({})).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    assert_eq!(
+        f.post(&f.tsag_member, &path, json!({"note": "Taken up at TSAG"}))
+            .await
+            .status(),
+        200
+    );
+    let settled = f.post(&f.tsag_member, &path, json!({})).await;
+    let problem = expect_problem(settled, 422, "deliverable.transmittal_settled").await;
+    assert_eq!(problem.errors[0].field, "transmittalId");
+}
+
+#[tokio::test]
+async fn a_transmittal_less_than_four_weeks_before_the_parent_meeting_is_refused() {
+    let f = fixture().await;
+    let deliverable = f.drafted().await;
+    f.decide(&deliverable, "agreedWithModifications").await;
+    f.approved(&deliverable).await;
+
+    let soon = support::meeting(&f.app.platform, "tsag", 27).await;
+    let problem = expect_problem(
+        f.transmit(&f.chair, &deliverable, soon).await,
+        422,
+        "deliverable.too_late_for_parent_meeting",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "parentMeetingId");
+    assert!(problem.detail.contains("27 days"), "{}", problem.detail);
+
+    let own_meeting = support::meeting(&f.app.platform, "fg-dfc", 60).await;
+    let problem = expect_problem(
+        f.transmit(&f.chair, &deliverable, own_meeting).await,
+        422,
+        "deliverable.meeting_not_of_parent_group",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "parentMeetingId");
+    let problem = expect_problem(
+        f.transmit(&f.chair, &deliverable, Uuid::now_v7()).await,
+        422,
+        "deliverable.parent_meeting_not_found",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "parentMeetingId");
+
+    let four_weeks = support::meeting(&f.app.platform, "tsag", 28).await;
+    assert_eq!(
+        f.transmit(&f.chair, &deliverable, four_weeks)
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn a_returned_deliverable_needs_a_new_draft_and_a_new_decision() {
+    let f = fixture().await;
+    let deliverable = f.drafted().await;
+    f.decide(&deliverable, "agreed").await;
+    f.approved(&deliverable).await;
+    let transmitted: Value = f
+        .transmit(&f.chair, &deliverable, f.tsag_meeting)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let transmittal = transmitted["transmittalId"].as_str().unwrap();
+    let path = format!("/api/deliverables/{deliverable}/transmittals/{transmittal}/return");
+    let problem = expect_problem(
+        f.post(&f.tsag_member, &path, json!({"reason": ""})).await,
+        422,
+        "input.blank",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "reason");
+    assert_eq!(
+        f.post(
+            &f.tsag_member,
+            &path,
+            json!({"reason": "Align with X.1250"})
+        )
+        .await
+        .status(),
+        200
+    );
+
+    expect_problem(
+        f.transmit(&f.chair, &deliverable, f.tsag_meeting).await,
+        422,
+        "deliverable.not_approved",
+    )
+    .await;
+    assert_eq!(
+        f.publish(&f.editor, &deliverable, "Draft two")
+            .await
+            .status(),
+        201
+    );
+    let second = f.decide(&deliverable, "agreed").await;
+    for _ in 0..200 {
+        if f.approvals(&deliverable).await.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let approvals = f.approvals(&deliverable).await;
+    assert_eq!(approvals.len(), 2);
+    assert_eq!(
+        approvals[1].id,
+        routing::approval_event_id(second.parse().unwrap(), 0)
+    );
+    let retransmitted: Value = f
+        .transmit(&f.chair, &deliverable, f.tsag_meeting)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(retransmitted["version"], 2);
+}
+
+#[tokio::test]
+async fn decisions_that_do_not_approve_and_a_restarted_reactor_record_nothing() {
+    let f = fixture().await;
+    let deliverable = f.drafted().await;
+    f.decide(&deliverable, "furtherStudy").await;
+    let approving = f.decide(&deliverable, "agreed").await;
+    let approvals = f.approved(&deliverable).await;
+    assert_eq!(approvals.len(), 1, "only the approving decision approves");
+    assert_eq!(
+        approvals[0].id,
+        routing::approval_event_id(approving.parse().unwrap(), 0)
+    );
+
+    let head = f.app.head().await;
+    routing::catch_up(&f.app.platform).await.unwrap();
+    routing::catch_up(&f.app.platform).await.unwrap();
+    assert_eq!(
+        f.app.head().await,
+        head,
+        "replaying the whole log appended nothing"
+    );
+    assert_eq!(f.approvals(&deliverable).await.len(), 1);
+}
