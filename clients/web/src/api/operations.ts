@@ -120,7 +120,7 @@ export const MeetingQuery = graphql(`
     $asOf: String
     $atLeast: Position
     $late: Boolean
-    $status: ContributionStatusGql
+    $status: ContributionStatus
     $agendaItem: String
     $after: String
   ) {
