@@ -7,6 +7,7 @@ mod eventlog_bench;
 mod fsync;
 mod hashing;
 mod latency;
+mod query;
 mod replay;
 mod sample;
 mod system;
@@ -14,6 +15,7 @@ mod system;
 use clap::{Parser, Subcommand};
 
 pub use eventlog_bench::EventlogArgs;
+pub use query::QueryArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,11 +31,14 @@ pub struct Cli {
 pub enum Command {
     /// The embedded event log (SQLite): concurrent appends, this disk's fsync, replay, memory.
     Eventlog(EventlogArgs),
+    /// The query service over HTTP: three queries at 64 connections, rebuild rate and memory.
+    Query(QueryArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Eventlog(args) => eventlog_bench::run(args).await,
+        Command::Query(args) => query::run(args).await,
     }
 }
 

@@ -1,0 +1,297 @@
+//! `plenary-bench query`: the read side under load. A generated log of real domain events
+//! (see [`dataset`]) is served by the real query service over HTTP on loopback, and three
+//! documented queries run at 64 connections: a contribution with its comment thread, a
+//! meeting with its contributions, and the parent group's pull with audit trails. Then a log
+//! of a million events is rebuilt into the read models in a child process, for the rebuild
+//! rate and the memory the read models hold.
+
+mod dataset;
+mod load;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use domain::policy::Role;
+use platform::auth::Identity;
+use platform::config::Settings;
+use platform::{Application, Platform};
+use query_service::{GraphqlSettings, QueryService};
+use serde_json::{Value, json};
+
+use crate::appends::round;
+use crate::{emit, system};
+use load::{LoadSettings, Workload};
+
+const CONTRIBUTION_QUERY: &str =
+    include_str!("../../../../schema/graphql/examples/contribution-with-thread.graphql");
+const MEETING_QUERY: &str =
+    include_str!("../../../../schema/graphql/examples/meeting-contributions.graphql");
+const PULL_QUERY: &str = include_str!("../../../../schema/graphql/examples/tsag-pull.graphql");
+
+/// Different ids cycled through by the contribution and meeting queries.
+const DISTINCT_IDS: usize = 2_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scenario {
+    /// A contribution with its revisions, document and comment thread.
+    Contribution,
+    /// A meeting with its agenda and a page of 20 contributions.
+    Meeting,
+    /// The parent group's pull with the audit trails of what it received.
+    Inbox,
+    /// Rebuilding the read models from a large log, and the memory they hold.
+    Rebuild,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Scenarios to run, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "contribution,meeting,inbox,rebuild"
+    )]
+    pub scenarios: Vec<Scenario>,
+    /// Events in the log the queries run against.
+    #[arg(long, default_value_t = 100_000)]
+    pub events: u64,
+    /// Events in the log that is rebuilt.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rebuild_events: u64,
+    /// Concurrent connections, each sending its next query when the answer arrives.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// How long each query is measured, in seconds (after the warm-up).
+    #[arg(long, default_value_t = 10.0)]
+    pub secs: f64,
+    #[arg(long, default_value_t = 2.0)]
+    pub warmup_secs: f64,
+    /// Transmittals the pull receives: it asks for those since the one before them.
+    #[arg(long, default_value_t = 10)]
+    pub inbox_transmittals: usize,
+    /// Meeting cycles appended at once while generating a log.
+    #[arg(long, default_value_t = 64)]
+    pub generate_concurrency: usize,
+    /// Where the temporary logs go (a fresh directory inside it, removed at the end).
+    #[arg(long, env = "PLENARY_BENCH_DIR", default_value_os_t = std::env::temp_dir())]
+    pub dir: PathBuf,
+    /// Rebuilds the read models from this log in this process and reports (the rebuild
+    /// scenario runs itself so, in a child process, to measure that memory alone).
+    #[arg(long, hide = true)]
+    pub rebuild_only: Option<PathBuf>,
+}
+
+pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
+    if let Some(log) = &args.rebuild_only {
+        emit(&rebuild(log).await?);
+        return Ok(());
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("plenary-bench-query-")
+        .tempdir_in(&args.dir)?;
+    emit(&system::machine(dir.path()));
+    let loads: Vec<Scenario> = args
+        .scenarios
+        .iter()
+        .copied()
+        .filter(|s| *s != Scenario::Rebuild)
+        .collect();
+    if !loads.is_empty() {
+        serve_and_load(dir.path(), &args, &loads).await?;
+    }
+    if args.scenarios.contains(&Scenario::Rebuild) {
+        let log = dir.path().join("rebuild").join("plenary.db");
+        std::fs::create_dir_all(log.parent().expect("the log has a folder"))?;
+        eprintln!("rebuild: generating {} events", args.rebuild_events);
+        let (store, _, figures) =
+            dataset::generate(&log, args.rebuild_events, args.generate_concurrency).await?;
+        emit(&figures);
+        drop(store);
+        eprintln!("rebuild: rebuilding the read models in a child process");
+        let output = tokio::process::Command::new(std::env::current_exe()?)
+            .arg("query")
+            .arg("--rebuild-only")
+            .arg(&log)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .await?;
+        if !output.status.success() {
+            bail!("the rebuild process failed: {}", output.status);
+        }
+        for line in String::from_utf8(output.stdout)?.lines() {
+            emit(&serde_json::from_str(line).context("the rebuild process prints JSON")?);
+        }
+    }
+    Ok(())
+}
+
+/// Settings of a query service over the log at `log`, on a free loopback port.
+fn settings(log: &Path) -> Settings {
+    let dir = log.parent().expect("the log has a folder");
+    let mut settings = Settings::for_tests(dir);
+    settings.store = log.display().to_string();
+    settings
+}
+
+async fn serve_and_load(
+    dir: &Path,
+    args: &QueryArgs,
+    scenarios: &[Scenario],
+) -> anyhow::Result<()> {
+    let log = dir.join("serve").join("plenary.db");
+    std::fs::create_dir_all(log.parent().expect("the log has a folder"))?;
+    eprintln!("query: generating {} events", args.events);
+    let (store, data, figures) =
+        dataset::generate(&log, args.events, args.generate_concurrency).await?;
+    emit(&figures);
+    drop(store);
+
+    let platform = Platform::open(settings(&log)).await?;
+    let head = platform
+        .store()
+        .head()
+        .await?
+        .context("the generated log is empty")?;
+    let query = QueryService::start(&platform, &GraphqlSettings::default());
+    query
+        .read_side()
+        .wait_for(head, Duration::from_secs(3_600))
+        .await
+        .ok()
+        .context("the projection never caught up")?;
+    let app = Application::build(platform.clone(), vec![query.service()])?;
+    let url = format!("http://127.0.0.1:{}/graphql", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+
+    // The secretariat reads every group; the pull needs a member of TSAG.
+    let secretariat = token(&platform, "tsb.secretariat", &[], true)?;
+    let tsag_member = token(&platform, "tsag.member", &[("tsag", Role::Delegate)], false)?;
+    let settings = LoadSettings {
+        connections: args.connections,
+        warmup: Duration::from_secs_f64(args.warmup_secs),
+        duration: Duration::from_secs_f64(args.secs),
+    };
+    for scenario in scenarios {
+        let workload = match scenario {
+            Scenario::Contribution => Workload {
+                name: "contribution with its comment thread",
+                bodies: load::bodies(
+                    CONTRIBUTION_QUERY,
+                    spread(&data.contributions).map(|id| json!({ "id": id })),
+                ),
+                token: secretariat.clone(),
+            },
+            Scenario::Meeting => Workload {
+                name: "meeting with its contributions (first 20)",
+                bodies: load::bodies(
+                    MEETING_QUERY,
+                    spread(&data.meetings).map(|id| json!({ "id": id, "first": 20 })),
+                ),
+                token: secretariat.clone(),
+            },
+            Scenario::Inbox => {
+                let from = data
+                    .transmittals
+                    .len()
+                    .saturating_sub(args.inbox_transmittals + 1);
+                let since = data.transmittals.get(from).map(ToString::to_string);
+                Workload {
+                    name: "the parent group's pull with audit trails",
+                    bodies: load::bodies(
+                        PULL_QUERY,
+                        [json!({ "parentGroup": "tsag", "since": since })],
+                    ),
+                    token: tsag_member.clone(),
+                }
+            }
+            Scenario::Rebuild => continue,
+        };
+        eprintln!(
+            "query: {} at {} connections for {}s",
+            workload.name, args.connections, args.secs
+        );
+        let mut figures = load::run(&url, &workload, settings).await?;
+        figures["logEvents"] = json!(data.events);
+        if *scenario == Scenario::Inbox {
+            figures["transmittalsPerPull"] =
+                json!(args.inbox_transmittals.min(data.transmittals.len()));
+        }
+        emit(&figures);
+    }
+    let _ = stop.send(());
+    server.await??;
+    Ok(())
+}
+
+/// Up to [`DISTINCT_IDS`] ids spread evenly over `ids`.
+fn spread(ids: &[uuid::Uuid]) -> impl Iterator<Item = &uuid::Uuid> {
+    let step = (ids.len() / DISTINCT_IDS).max(1);
+    ids.iter().step_by(step)
+}
+
+fn token(
+    platform: &Platform,
+    person: &str,
+    roles: &[(&str, Role)],
+    secretariat: bool,
+) -> anyhow::Result<String> {
+    let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
+    for (group, role) in roles {
+        by_group
+            .entry((*group).to_string())
+            .or_default()
+            .insert(*role);
+    }
+    let identity = Identity {
+        sub: person.into(),
+        name: person.into(),
+        org: "Benchmark".into(),
+        roles: by_group,
+        secretariat,
+    };
+    platform
+        .auth()
+        .mint_token(&identity)
+        .context("the benchmark runs in dev auth mode")
+}
+
+/// Rebuilds the read models from `log` and reports time, rate and the memory they hold.
+async fn rebuild(log: &Path) -> anyhow::Result<Value> {
+    let platform = Platform::open(settings(log)).await?;
+    let head = platform.store().head().await?.context("the log is empty")?;
+    let rss_before = system::rss_kib();
+    let anon_before = system::status_kib("RssAnon");
+    let started = Instant::now();
+    let query = QueryService::start(&platform, &GraphqlSettings::default());
+    query
+        .read_side()
+        .wait_for(head, Duration::from_secs(3_600))
+        .await
+        .ok()
+        .context("the projection never caught up")?;
+    let seconds = started.elapsed().as_secs_f64();
+    let rss_after = system::rss_kib();
+    let anon_after = system::status_kib("RssAnon");
+    let events = head.commit;
+    let held = rss_after
+        .zip(rss_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    Ok(json!({
+        "scenario": "query-rebuild",
+        "events": events,
+        "seconds": round(seconds),
+        "eventsPerSec": round(events as f64 / seconds),
+        "rssBeforeKiB": rss_before,
+        "rssAfterKiB": rss_after,
+        "rssHeldKiB": held,
+        "rssAnonHeldKiB": anon_after.zip(anon_before).map(|(after, before)| after.saturating_sub(before)),
+        "rssHeldMiBPerMillionEvents": held.map(|kib| round(kib as f64 / 1024.0 * 1_000_000.0 / events as f64)),
+        "peakRssKiB": system::peak_rss_kib(),
+    }))
+}
