@@ -1,0 +1,6 @@
+//! Serves the groups service alone, on its own port (`PLENARY_LISTEN`), against the shared log.
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    platform::serve_service(groups_service::service()).await
+}

@@ -1,0 +1,170 @@
+//! The `plenary` command line: `serve`, `token` and `export-schemas`.
+
+use std::path::PathBuf;
+
+use actix_web::{HttpResponse, web};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use platform::auth::Authenticator;
+use platform::config::AuthMode;
+use platform::{Application, Platform, Service, Settings};
+
+use crate::{demo, people};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plenary",
+    version,
+    about = "Event-sourced server for standards working groups that decide by consensus"
+)]
+pub struct Cli {
+    /// A TOML settings file; `PLENARY_*` environment variables override it.
+    #[arg(long, global = true, env = "PLENARY_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serves every service, the API docs and the web client.
+    Serve {
+        /// Seeds an empty log with the demo groups, people, meeting and contributions, and
+        /// prints a token for each demo person.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Prints a dev-mode token for a demo person (see `plenary token --list`).
+    Token {
+        /// The person's id, e.g. `david.wen`.
+        person: Option<String>,
+        /// Lists the demo people.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Writes the OpenAPI document to schema/openapi/openapi.json.
+    ExportSchemas {
+        /// The repository root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { demo } => serve(cli.config, demo).await,
+        Command::Token { person, list } => token(cli.config, person, list).await,
+        Command::ExportSchemas { root } => {
+            let path = crate::openapi_path(&root);
+            std::fs::create_dir_all(path.parent().expect("the schema path has a parent"))?;
+            std::fs::write(&path, crate::openapi_json())
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+fn settings(config: Option<PathBuf>) -> anyhow::Result<Settings> {
+    Settings::load(config.as_deref()).context("loading the settings")
+}
+
+async fn serve(config: Option<PathBuf>, with_demo: bool) -> anyhow::Result<()> {
+    platform::init_tracing();
+    let settings = settings(config)?;
+    let platform = Platform::open(settings).await?;
+    let mut services = crate::services();
+    let tokens = if with_demo {
+        Some(people::tokens(platform.auth())?)
+    } else {
+        None
+    };
+    if let Some(tokens) = &tokens {
+        services.push(demo_people_service(tokens.clone()));
+    }
+    let listen = platform.settings().listen.clone();
+    let app = Application::build(platform.clone(), services)?;
+    let base = format!("http://{}:{}", reachable_host(&listen), app.port());
+    let server = tokio::spawn(app.run_until(platform::shutdown_signal()));
+    if let Some(tokens) = &tokens {
+        if platform.store().head().await?.is_none() {
+            demo::seed(&base, tokens)
+                .await
+                .context("seeding the demo")?;
+            println!("Demo data created through the commands.");
+        } else {
+            println!("The log already holds events: demo seeding skipped.");
+        }
+    }
+    println!("Plenary is listening on {base}");
+    println!("  web client    {base}/");
+    println!("  GraphQL       {base}/graphql");
+    println!("  API docs      {base}/docs/");
+    println!("  OpenAPI       {base}/openapi.json");
+    if let Some(tokens) = &tokens {
+        println!("\nDemo people (Authorization: Bearer <token>):");
+        for person in tokens {
+            println!(
+                "  {:<18} {:<40} {}",
+                person.person, person.description, person.token
+            );
+        }
+    }
+    server.await??;
+    Ok(())
+}
+
+/// The host to reach a server listening on `listen`: loopback for a wildcard address.
+fn reachable_host(listen: &str) -> String {
+    match listen.parse::<std::net::SocketAddr>() {
+        Ok(address) if address.ip().is_unspecified() => "127.0.0.1".into(),
+        Ok(std::net::SocketAddr::V6(address)) => format!("[{}]", address.ip()),
+        Ok(address) => address.ip().to_string(),
+        Err(_) => listen
+            .rsplit_once(':')
+            .map_or(listen, |(host, _)| host)
+            .to_string(),
+    }
+}
+
+/// `GET /api/demo/people`: the demo people with their tokens, for the web client's sign-in.
+fn demo_people_service(tokens: Vec<people::DemoToken>) -> Service {
+    let tokens = web::Data::new(tokens);
+    Service::new(
+        "demo",
+        move |cfg| {
+            cfg.app_data(tokens.clone()).route(
+                "/api/demo/people",
+                web::get().to(|tokens: web::Data<Vec<people::DemoToken>>| async move {
+                    HttpResponse::Ok().json(serde_json::json!({ "people": tokens.as_ref() }))
+                }),
+            );
+        },
+        utoipa::openapi::OpenApi::default(),
+    )
+}
+
+async fn token(config: Option<PathBuf>, person: Option<String>, list: bool) -> anyhow::Result<()> {
+    if list {
+        for person in people::demo_people() {
+            println!("{:<18} {}", person.identity.sub, person.description);
+        }
+        return Ok(());
+    }
+    let person = person.context("name a person (see `plenary token --list`)")?;
+    let settings = settings(config)?;
+    anyhow::ensure!(
+        settings.auth.mode == AuthMode::Dev,
+        "tokens are minted only in dev auth mode"
+    );
+    let auth = Authenticator::from_settings(&settings.auth, &settings.data_dir).await?;
+    let demo_person = people::demo_people()
+        .into_iter()
+        .find(|candidate| candidate.identity.sub == person)
+        .with_context(|| format!("{person} is not a demo person (see `plenary token --list`)"))?;
+    let token = auth
+        .mint_token(&demo_person.identity)
+        .context("this authenticator cannot mint tokens")?;
+    println!("{token}");
+    Ok(())
+}
