@@ -326,6 +326,13 @@ async fn publish_draft(
                 .platform()
                 .load::<Deliverable>(&streams::deliverable(deliverable_id))
                 .await?;
+            if let Some(expected) = write.if_match
+                && current.revision != Some(expected)
+            {
+                return Err(ApiError::PreconditionFailed(format!(
+                    "deliverable {deliverable_id} is not at revision {expected} as If-Match says"
+                )));
+            }
             Deliverable::decide(&current.state, command("pending".into()))
                 .map_err(|refusal| in_upload(platform::rejection(refusal)))?;
             let numbered = writer

@@ -349,6 +349,26 @@ async fn a_retried_draft_gets_the_first_answer_and_takes_no_second_number() {
     assert_eq!(second.json::<Value>().await.unwrap(), first);
     assert_eq!(f.app.head().await, head);
     assert_eq!(f.recorded(&streams::register("fg-dfc")).await.len(), 1);
+
+    let stale = f
+        .app
+        .client
+        .post(
+            f.app
+                .url(&format!("/api/deliverables/{deliverable}/drafts")),
+        )
+        .bearer_auth(&f.editor)
+        .header("If-Match", "\"0\"")
+        .multipart(Fixture::draft_form("Draft two"))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(stale, 412, "precondition_failed").await;
+    assert_eq!(
+        f.recorded(&streams::register("fg-dfc")).await.len(),
+        1,
+        "a refused draft takes no number"
+    );
 }
 
 #[tokio::test]
