@@ -1,98 +1,112 @@
-// The write side over REST: one function per command the app sends, typed by the OpenAPI document.
+// The write side over REST: one function per command the app sends, typed by the types that
+// `npm run codegen` generates from schema/openapi/openapi.json (openapi-typescript + openapi-fetch).
 
-import { problemFromResponse, ApiError } from '../lib/problem';
+import createClient from 'openapi-fetch';
+import type { components, paths } from './openapi';
+import { ApiError, isProblem, type Problem } from '../lib/problem';
 
-/** What a command is about, as the REST API spells it. */
-export type SubjectInput =
-  | { kind: 'contribution'; id: string }
-  | { kind: 'deliverable'; id: string; version?: number }
-  | { kind: 'agendaItem'; meetingId: string; item: string };
+type Schemas = components['schemas'];
 
-export interface Receipt {
-  stream: string;
-  revision: number;
-  /** Global position of the write's last event: queries ask for at least this. */
-  position: string;
+/** What a thread or a consensus call is about, as the REST API spells it. */
+export type SubjectInput = Schemas['Subject'];
+export type Receipt = Schemas['Receipt'];
+
+const api = createClient<paths>({
+  baseUrl: typeof window === 'undefined' ? '' : window.location.origin,
+  // Looked up at call time, so that the page's (or a test's) fetch is the one used.
+  fetch: (request) => globalThis.fetch(request),
+});
+
+/** The headers every write carries: the bearer token and the idempotency key of this attempt. */
+function writeHeaders(token: string | undefined, idempotencyKey: string) {
+  return {
+    params: { header: { 'Idempotency-Key': idempotencyKey } },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  } as const;
 }
 
-async function send<T>(
-  method: string,
-  path: string,
-  token: string | undefined,
-  idempotencyKey: string,
-  body?: unknown,
-): Promise<T & Receipt> {
-  const headers: Record<string, string> = { accept: 'application/json', 'idempotency-key': idempotencyKey };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  let response: Response;
+/** Unwraps an openapi-fetch answer: the data, or the problem+json as an ApiError. */
+async function settle<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
   try {
-    response = await fetch(path, { method, headers, body: payload });
+    result = await call;
   } catch (error) {
     throw new ApiError({ code: 'network', title: String(error) }, 0);
   }
-  if (!response.ok) throw await problemFromResponse(response);
-  return (await response.json()) as T & Receipt;
+  const { data, error, response } = result;
+  if (!response.ok || data === undefined) {
+    const problem: Problem = isProblem(error) ? error : { status: response.status, title: response.statusText || `HTTP ${response.status}` };
+    throw new ApiError(problem, response.status);
+  }
+  return data;
 }
 
+/**
+ * Uploads travel as multipart: a JSON `metadata` part and the `file` part. The schema types the
+ * file as a binary string; the browser hands us a File, which is what goes on the wire.
+ */
+function multipart(body: { metadata: unknown; file: unknown }): FormData {
+  const form = new FormData();
+  form.append('metadata', new Blob([JSON.stringify(body.metadata)], { type: 'application/json' }));
+  if (body.file instanceof Blob) form.append('file', body.file, body.file instanceof File ? body.file.name : 'document');
+  return form;
+}
+
+const asBinary = (file: File | undefined) => file as unknown as string;
+
 export const commands = {
-  announceMeeting: (
-    token: string | undefined,
-    key: string,
-    body: {
-      groupId: string;
-      title: string;
-      startsOn: string;
-      endsOn: string;
-      venue?: string;
-      remoteParticipation: boolean;
-      registrationDeadline?: string;
-      agenda: { id: string; title: string }[];
-      waiverReason?: string;
-    },
-  ) => send<{ meetingId: string; contributionDeadline: string }>('POST', '/api/meetings', token, key, body),
+  announceMeeting: (token: string | undefined, key: string, body: Schemas['AnnounceMeetingBody']) =>
+    settle(api.POST('/api/meetings', { ...writeHeaders(token, key), body })),
 
   submitContribution: (
     token: string | undefined,
     key: string,
-    input: {
-      meetingId: string;
-      agendaItem: string;
-      title: string;
-      sourceOrganisations: string[];
-      file: File | undefined;
-    },
+    input: Omit<Schemas['SubmitMetadata'], 'authors' | 'groupId'> & { file: File | undefined },
   ) => {
-    const form = new FormData();
-    const { file, ...fields } = input;
-    form.append('metadata', new Blob([JSON.stringify(fields)], { type: 'application/json' }));
-    if (file) form.append('file', file, file.name);
-    return send<{ contributionId: string; number?: string }>('POST', '/api/contributions', token, key, form);
+    const { file, ...metadata } = input;
+    return settle(
+      api.POST('/api/contributions', {
+        ...writeHeaders(token, key),
+        body: { metadata, file: asBinary(file) },
+        bodySerializer: multipart,
+      }),
+    );
   },
 
   reviseContribution: (
     token: string | undefined,
     key: string,
     contributionId: string,
-    input: { title: string; note?: string; file: File | undefined },
+    input: Schemas['ReviseMetadata'] & { file: File | undefined },
   ) => {
-    const form = new FormData();
-    const { file, ...fields } = input;
-    form.append('metadata', new Blob([JSON.stringify(fields)], { type: 'application/json' }));
-    if (file) form.append('file', file, file.name);
-    return send('POST', `/api/contributions/${contributionId}/revisions`, token, key, form);
+    const { file, ...metadata } = input;
+    return settle(
+      api.POST('/api/contributions/{contribution_id}/revisions', {
+        ...writeHeaders(token, key),
+        params: { path: { contribution_id: contributionId }, header: { 'Idempotency-Key': key } },
+        body: { metadata, file: asBinary(file) },
+        bodySerializer: multipart,
+      }),
+    );
   },
 
   acceptLate: (token: string | undefined, key: string, contributionId: string, reason?: string) =>
-    send('POST', `/api/contributions/${contributionId}/accept`, token, key, { reason }),
+    settle(
+      api.POST('/api/contributions/{contribution_id}/accept', {
+        ...writeHeaders(token, key),
+        params: { path: { contribution_id: contributionId }, header: { 'Idempotency-Key': key } },
+        body: { reason },
+      }),
+    ),
 
   refuseLate: (token: string | undefined, key: string, contributionId: string, reason: string) =>
-    send('POST', `/api/contributions/${contributionId}/refuse`, token, key, { reason }),
+    settle(
+      api.POST('/api/contributions/{contribution_id}/refuse', {
+        ...writeHeaders(token, key),
+        params: { path: { contribution_id: contributionId }, header: { 'Idempotency-Key': key } },
+        body: { reason },
+      }),
+    ),
 
   /** Opens a thread on the subject, or replies in one. */
   postComment: (
@@ -101,64 +115,108 @@ export const commands = {
     input: { groupId: string; subject: SubjectInput; threadId?: string; inReplyTo?: string; text: string },
   ) =>
     input.threadId && input.inReplyTo
-      ? send<{ threadId: string; commentId: string }>('POST', `/api/threads/${input.threadId}/replies`, token, key, {
-          inReplyTo: input.inReplyTo,
-          text: input.text,
-        })
-      : send<{ threadId: string; commentId: string }>('POST', '/api/threads', token, key, {
-          groupId: input.groupId,
-          subject: input.subject,
-          text: input.text,
-        }),
+      ? settle(
+          api.POST('/api/threads/{thread_id}/replies', {
+            ...writeHeaders(token, key),
+            params: { path: { thread_id: input.threadId }, header: { 'Idempotency-Key': key } },
+            body: { inReplyTo: input.inReplyTo, text: input.text },
+          }),
+        )
+      : settle(
+          api.POST('/api/threads', {
+            ...writeHeaders(token, key),
+            body: { groupId: input.groupId, subject: input.subject, text: input.text },
+          }),
+        ),
 
   editComment: (token: string | undefined, key: string, threadId: string, commentId: string, text: string) =>
-    send('PUT', `/api/threads/${threadId}/comments/${commentId}`, token, key, { text }),
+    settle(
+      api.PUT('/api/threads/{thread_id}/comments/{comment_id}', {
+        ...writeHeaders(token, key),
+        params: { path: { thread_id: threadId, comment_id: commentId }, header: { 'Idempotency-Key': key } },
+        body: { text },
+      }),
+    ),
 
   retractComment: (token: string | undefined, key: string, threadId: string, commentId: string) =>
-    send('DELETE', `/api/threads/${threadId}/comments/${commentId}`, token, key),
+    settle(
+      api.DELETE('/api/threads/{thread_id}/comments/{comment_id}', {
+        ...writeHeaders(token, key),
+        params: { path: { thread_id: threadId, comment_id: commentId }, header: { 'Idempotency-Key': key } },
+      }),
+    ),
 
   resolveThread: (token: string | undefined, key: string, threadId: string, resolution?: string) =>
-    send('POST', `/api/threads/${threadId}/resolution`, token, key, { resolution }),
+    settle(
+      api.POST('/api/threads/{thread_id}/resolution', {
+        ...writeHeaders(token, key),
+        params: { path: { thread_id: threadId }, header: { 'Idempotency-Key': key } },
+        body: { resolution },
+      }),
+    ),
 
-  openCall: (
-    token: string | undefined,
-    key: string,
-    input: { groupId: string; subject: SubjectInput; question: string; closesAt: string },
-  ) => send<{ callId: string }>('POST', '/api/consensus-calls', token, key, input),
+  openCall: (token: string | undefined, key: string, body: Schemas['OpenCallBody']) =>
+    settle(api.POST('/api/consensus-calls', { ...writeHeaders(token, key), body })),
 
-  statePosition: (token: string | undefined, key: string, callId: string, input: { stance: string; reason?: string }) =>
-    send('POST', `/api/consensus-calls/${callId}/positions`, token, key, input),
+  statePosition: (token: string | undefined, key: string, callId: string, body: Schemas['PositionBody']) =>
+    settle(
+      api.POST('/api/consensus-calls/{call_id}/positions', {
+        ...writeHeaders(token, key),
+        params: { path: { call_id: callId }, header: { 'Idempotency-Key': key } },
+        body,
+      }),
+    ),
 
-  recordDecision: (
-    token: string | undefined,
-    key: string,
-    callId: string,
-    input: {
-      outcome: string;
-      summary: string;
-      objections: { participant: string; reason: string; disposition: string; note?: string }[];
-    },
-  ) => send<{ decisionId: string }>('POST', `/api/consensus-calls/${callId}/decision`, token, key, input),
+  recordDecision: (token: string | undefined, key: string, callId: string, body: Schemas['DecisionBody']) =>
+    settle(
+      api.POST('/api/consensus-calls/{call_id}/decision', {
+        ...writeHeaders(token, key),
+        params: { path: { call_id: callId }, header: { 'Idempotency-Key': key } },
+        body,
+      }),
+    ),
 
   publishDraft: (
     token: string | undefined,
     key: string,
     deliverableId: string,
-    input: { note?: string; buildsOn: string[]; file: File | undefined },
+    input: Schemas['DraftMetadata'] & { file: File | undefined },
   ) => {
-    const form = new FormData();
-    const { file, ...fields } = input;
-    form.append('metadata', new Blob([JSON.stringify(fields)], { type: 'application/json' }));
-    if (file) form.append('file', file, file.name);
-    return send<{ version: number; number: string }>('POST', `/api/deliverables/${deliverableId}/drafts`, token, key, form);
+    const { file, ...metadata } = input;
+    return settle(
+      api.POST('/api/deliverables/{deliverable_id}/drafts', {
+        ...writeHeaders(token, key),
+        params: { path: { deliverable_id: deliverableId }, header: { 'Idempotency-Key': key } },
+        body: { metadata, file: asBinary(file) },
+        bodySerializer: multipart,
+      }),
+    );
   },
 
-  transmit: (token: string | undefined, key: string, deliverableId: string, input: { parentMeetingId: string }) =>
-    send('POST', `/api/deliverables/${deliverableId}/transmittals`, token, key, input),
+  transmit: (token: string | undefined, key: string, deliverableId: string, body: Schemas['TransmitBody']) =>
+    settle(
+      api.POST('/api/deliverables/{deliverable_id}/transmittals', {
+        ...writeHeaders(token, key),
+        params: { path: { deliverable_id: deliverableId }, header: { 'Idempotency-Key': key } },
+        body,
+      }),
+    ),
 
   acknowledge: (token: string | undefined, key: string, deliverableId: string, transmittalId: string, note?: string) =>
-    send('POST', `/api/deliverables/${deliverableId}/transmittals/${transmittalId}/acknowledgement`, token, key, { note }),
+    settle(
+      api.POST('/api/deliverables/{deliverable_id}/transmittals/{transmittal_id}/acknowledgement', {
+        ...writeHeaders(token, key),
+        params: { path: { deliverable_id: deliverableId, transmittal_id: transmittalId }, header: { 'Idempotency-Key': key } },
+        body: { note },
+      }),
+    ),
 
   returnForRevision: (token: string | undefined, key: string, deliverableId: string, transmittalId: string, reason: string) =>
-    send('POST', `/api/deliverables/${deliverableId}/transmittals/${transmittalId}/return`, token, key, { reason }),
+    settle(
+      api.POST('/api/deliverables/{deliverable_id}/transmittals/{transmittal_id}/return', {
+        ...writeHeaders(token, key),
+        params: { path: { deliverable_id: deliverableId, transmittal_id: transmittalId }, header: { 'Idempotency-Key': key } },
+        body: { reason },
+      }),
+    ),
 };
