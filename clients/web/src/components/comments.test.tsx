@@ -51,17 +51,22 @@ describe('comment threads', () => {
   });
 
   it('opens a thread through the REST API with the subject and the group', async () => {
-    const fetch = vi.fn(async () => new Response(JSON.stringify({ threadId: 't2', commentId: 'k', stream: 'thread-t2', revision: 0, position: '42' })));
+    const fetch = vi.fn(async () =>
+      new Response(JSON.stringify({ threadId: 't2', commentId: 'k', stream: 'thread-t2', revision: 0, position: '42' }), {
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     vi.stubGlobal('fetch', fetch);
     show(li);
     fireEvent.input(screen.getByLabelText(/Add a comment/), { target: { value: 'New point' } });
     fireEvent.click(screen.getByRole('button', { name: 'Post comment' }));
     await vi.waitFor(() => expect(fetch).toHaveBeenCalled());
-    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe('/api/threads');
-    expect(init.method).toBe('POST');
-    expect(JSON.parse(init.body as string)).toEqual({ groupId: 'fg-dfc', subject: { kind: 'contribution', id: 'c1' }, text: 'New point' });
-    expect(new Headers(init.headers).get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
+    const [request] = fetch.mock.calls[0] as unknown as [Request];
+    expect(new URL(request.url).pathname).toBe('/api/threads');
+    expect(request.method).toBe('POST');
+    expect(await request.json()).toEqual({ groupId: 'fg-dfc', subject: { kind: 'contribution', id: 'c1' }, text: 'New point' });
+    expect(request.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(request.headers.get('authorization')).toBe('Bearer x.y.z');
   });
 
   it('shows no forms when looking at the past', () => {
