@@ -52,6 +52,46 @@ describe('errors, right to left and accessibility', { concurrency: false }, () =
     await context.close();
   });
 
+  it('the chair sees the four-week rule before announcing, and a short notice needs a waiver reason', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl);
+    await signInAs(page, cast.chair.id);
+    await page.goto(`/groups/${GROUP}/announce`);
+    const inDays = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel(/^Title/).fill('Extraordinary FG DFC meeting');
+    await page.getByLabel('First day').fill(inDays(10));
+    await page.getByLabel('Last day').fill(inDays(11));
+    const rule = page.getByTestId('four-week-rule');
+    assert.match(await rule.textContent(), /Only 10 days before the meeting/);
+    await page.getByLabel('Item title').fill('Opening of the meeting');
+    await page.getByRole('button', { name: 'Announce' }).click();
+
+    const error = page.locator('[data-field-error="waiverReason"]');
+    await error.waitFor();
+    assert.equal(await page.getByLabel(/^Title/).inputValue(), 'Extraordinary FG DFC meeting');
+
+    await page.getByLabel(/Reason for the shorter notice/).fill('An urgent liaison from TSAG needs an answer.');
+    await page.getByRole('button', { name: 'Announce' }).click();
+    await page.waitForURL(/\/meetings\//);
+    await page.getByText('An urgent liaison from TSAG needs an answer.').waitFor();
+    await context.close();
+  });
+
+  it('a contribution can be seen as it stood at an earlier point of its history', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl);
+    await page.goto(meetingPath);
+    await page.locator('[data-testid="contributions"] a').first().click();
+    await page.waitForURL(/\/contributions\//);
+    const id = new URL(page.url()).pathname.split('/').pop();
+    await page.goto(`/history/contribution/${id}`);
+    const trail = page.getByTestId('audit-trail');
+    await trail.getByText('ContributionSubmitted').waitFor();
+    await trail.getByRole('link', { name: 'See it as it stood then' }).first().click();
+    await page.getByTestId('asof-banner').waitFor();
+    assert.match(new URL(page.url()).search, /asOf=/);
+    await page.getByTestId('contribution-number').waitFor();
+    await context.close();
+  });
+
   it('Arabic is laid out right to left, with the interface in Arabic', async () => {
     const { page, context } = await newPerson(browser, server.baseUrl, { locale: 'en-GB' });
     await page.goto(meetingPath);

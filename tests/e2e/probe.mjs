@@ -1,0 +1,15 @@
+import { launchBrowser, newPerson, signInAs } from './harness.mjs';
+const base = process.argv[2];
+const browser = await launchBrowser();
+const { page } = await newPerson(browser, base);
+page.on('console', (m) => { if (m.type() === 'error') console.log('console:', m.text()); });
+await signInAs(page, 'david.wen');
+await page.screenshot({ path: '/tmp/r-groups.png', fullPage: true });
+await page.goto('/groups/fg-dfc'); await page.waitForTimeout(800);
+await page.screenshot({ path: '/tmp/r-group.png', fullPage: true });
+await page.locator('#meetings-heading ~ ul a').last().click(); await page.waitForURL(/meetings/); await page.waitForTimeout(800);
+await page.screenshot({ path: '/tmp/r-meeting.png', fullPage: true });
+await page.locator('[data-testid="contributions"] a').first().click(); await page.waitForURL(/contributions/); await page.waitForTimeout(800);
+await page.screenshot({ path: '/tmp/r-contribution.png', fullPage: true });
+console.log(page.url());
+await browser.close();
