@@ -1,6 +1,8 @@
 //! Read-model state of each entity, folded from the events of its own stream only, so that
 //! the same fold answers "now" (kept live) and "as of position p" (folded on demand).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::events::{
     AgendaItem, CallId, CommentEvent, CommentId, ConsensusEvent, ContributionEvent, ContributionId,
@@ -139,14 +141,21 @@ pub struct GroupState {
     pub officers: Vec<Officer>,
     /// Everyone who ever registered, in order of registration; withdrawals are marked.
     pub participants: Vec<Participant>,
+    /// Where each person is in `participants`: access checks ask on every request.
+    participant_index: HashMap<PersonId, usize>,
     pub progress_reports: Vec<ProgressReport>,
 }
 
 impl GroupState {
+    pub fn participant(&self, person: &str) -> Option<&Participant> {
+        self.participant_index
+            .get(person)
+            .map(|&i| &self.participants[i])
+    }
+
     pub fn is_participant(&self, person: &str) -> bool {
-        self.participants
-            .iter()
-            .any(|p| p.person == person && p.withdrawn.is_none())
+        self.participant(person)
+            .is_some_and(|p| p.withdrawn.is_none())
     }
 }
 
@@ -169,6 +178,7 @@ impl Fold for GroupState {
             extensions: Vec::new(),
             officers: Vec::new(),
             participants: Vec::new(),
+            participant_index: HashMap::new(),
             progress_reports: Vec::new(),
         })
     }
@@ -209,14 +219,18 @@ impl Fold for GroupState {
                     registered_at: at,
                     withdrawn: None,
                 };
-                match self.participants.iter_mut().find(|p| p.person == e.person) {
-                    Some(existing) => *existing = participant,
-                    None => self.participants.push(participant),
+                match self.participant_index.get(&e.person) {
+                    Some(&i) => self.participants[i] = participant,
+                    None => {
+                        self.participant_index
+                            .insert(e.person.clone(), self.participants.len());
+                        self.participants.push(participant);
+                    }
                 }
             }
             GroupEvent::ParticipantWithdrawn(e) => {
-                if let Some(p) = self.participants.iter_mut().find(|p| p.person == e.person) {
-                    p.withdrawn = Some((at, e.reason.clone()));
+                if let Some(&i) = self.participant_index.get(&e.person) {
+                    self.participants[i].withdrawn = Some((at, e.reason.clone()));
                 }
             }
             GroupEvent::ProgressReportSent(e) => self.progress_reports.push(ProgressReport {
@@ -567,17 +581,27 @@ pub struct CallState {
 impl CallState {
     /// Each participant's latest position, in order of first statement.
     pub fn current_positions(&self) -> Vec<&PositionRecord> {
+        let mut slot_of: HashMap<&str, usize> = HashMap::new();
         let mut current: Vec<&PositionRecord> = Vec::new();
         for record in &self.positions {
-            match current
-                .iter_mut()
-                .find(|c| c.participant == record.participant)
-            {
-                Some(slot) => *slot = record,
-                None => current.push(record),
+            match slot_of.get(record.participant.as_str()) {
+                Some(&slot) => current[slot] = record,
+                None => {
+                    slot_of.insert(&record.participant, current.len());
+                    current.push(record);
+                }
             }
         }
         current
+    }
+
+    /// Whether `record` is still its participant's position in the call.
+    pub fn is_current(&self, record: &PositionRecord) -> bool {
+        self.positions
+            .iter()
+            .rev()
+            .find(|p| p.participant == record.participant)
+            .is_some_and(|latest| latest.position == record.position)
     }
 
     pub fn decision(&self, id: DecisionId) -> Option<&DecisionState> {

@@ -117,10 +117,14 @@ impl ReadModels {
         self.head = Some(position);
         self.times.push((entry.recorded_at(), position));
         self.index(&entry);
-        self.streams
-            .entry(entry.recorded.stream_id.as_str().to_owned())
-            .or_default()
-            .push(entry);
+        // Look up before inserting: most events go to an existing stream, without a new key.
+        let stream = entry.recorded.stream_id.as_str();
+        match self.streams.get_mut(stream) {
+            Some(events) => events.push(entry),
+            None => {
+                self.streams.insert(stream.to_owned(), vec![entry]);
+            }
+        }
     }
 
     fn index(&mut self, entry: &Projected) {

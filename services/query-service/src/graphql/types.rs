@@ -494,9 +494,7 @@ impl Group {
                 person: o.person.clone(),
                 display_name: self
                     .state
-                    .participants
-                    .iter()
-                    .find(|p| p.person == o.person)
+                    .participant(&o.person)
                     .map(|p| p.display_name.clone()),
                 role: o.role.into(),
                 appointed_at: o.appointed_at,
@@ -1138,10 +1136,7 @@ impl StatedPosition {
     }
     /// Whether this is still the participant's position in the call.
     async fn current(&self) -> bool {
-        self.call
-            .current_positions()
-            .iter()
-            .any(|p| p.position == self.record.position)
+        self.call.is_current(&self.record)
     }
     async fn call(&self) -> ConsensusCall {
         ConsensusCall {
