@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, newPerson, signInAs, startServer } from './harness.mjs';
 import { castFor } from './people.mjs';
+import { ensureDeliverable, ensureParentMeeting } from './setup.mjs';
 
 const GROUP = 'fg-dfc';
 const PARENT = 'tsag';
@@ -18,12 +19,15 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
   let delegateB;
   let chair;
   let contributionUrl;
-  let deliverableUrl;
+  let contributionNumber;
+  let deliverable;
 
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
     cast = castFor(server.demoPeople, GROUP, PARENT);
+    await ensureParentMeeting(server, cast.secretariat.id, PARENT);
+    deliverable = await ensureDeliverable(server, cast.secretariat.id, GROUP, cast.editor.id);
     delegateA = await newPerson(browser, server.baseUrl);
     delegateB = await newPerson(browser, server.baseUrl, { timezoneId: 'Asia/Shanghai' });
     chair = await newPerson(browser, server.baseUrl);
@@ -55,8 +59,8 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.waitForURL(/\/contributions\//);
     contributionUrl = new URL(page.url()).pathname;
-    const number = await page.getByTestId('contribution-number').textContent();
-    assert.match(number, /^DFC-I-\d+/);
+    contributionNumber = await page.getByTestId('contribution-number').textContent();
+    assert.match(contributionNumber, /^DFC-I-\d+/);
     await page.getByRole('link', { name: /Download offline-payments\.txt/ }).waitFor();
   });
 
@@ -92,12 +96,28 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     await page.getByText('This comment was retracted.').waitFor();
   });
 
+  it('the editor publishes a draft of the deliverable that builds on the contribution', async () => {
+    const editor = await newPerson(browser, server.baseUrl);
+    await signInAs(editor.page, cast.editor.id);
+    await editor.page.goto(`/deliverables/${deliverable.id}`);
+    await editor.page.getByText('Publish a draft version').click();
+    const form = editor.page.getByTestId('publish-draft');
+    await form.getByLabel('File').setInputFiles({
+      name: 'security-architecture-draft.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Security architecture and reference model: draft.\n'),
+    });
+    await form.getByLabel('Builds on').selectOption({ label: `${contributionNumber} Offline payments with digital fiat currency` });
+    await form.getByRole('button', { name: 'Publish a draft version' }).click();
+    await editor.page.getByText(/^Draft \d+: DFC-O-\d+/).first().waitFor();
+    await editor.context.close();
+  });
+
   it('the chair opens a consensus call on a draft deliverable and delegates state positions', async () => {
     const { page } = chair;
     await page.goto(`/groups/${GROUP}`);
-    await page.locator('#deliverables-heading ~ ul a').first().click();
+    await page.getByRole('link', { name: deliverable.title }).click();
     await page.waitForURL(/\/deliverables\//);
-    deliverableUrl = new URL(page.url()).pathname;
     await page.getByText(/Open a consensus call on draft/).click();
     await page.getByLabel('Question put to the meeting').fill('Can the meeting approve this draft for transmission to TSAG?');
     await page.getByRole('button', { name: 'Open a consensus call' }).click();
@@ -137,7 +157,7 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     const { page } = chair;
     // Approval is recorded by the routing service reacting to the decision: wait for it.
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      await page.goto(deliverableUrl);
+      await page.goto(`/deliverables/${deliverable.id}`);
       if (await page.getByTestId('transmit').isVisible()) break;
       await page.waitForTimeout(500);
     }

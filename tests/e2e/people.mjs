@@ -1,29 +1,29 @@
 // Picks the demo people a test needs by what their tokens say they are, not by their names.
 
 function claims(token) {
-  const payload = token.split('.')[1];
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
-function roleIn(person, group) {
+function rolesIn(person, group) {
   return claims(person.token).roles?.[group] ?? [];
 }
 
-function idOf(person) {
-  return person.person ?? person.id ?? person.sub ?? claims(person.token).sub;
-}
-
-/** `{ chair, delegates: [a, b], parentMember }` for a working group and its parent group. */
+/**
+ * `{ chair, editor, delegates: [a, b], parentMember, secretariat }` for a group and its parent:
+ * delegates hold no other role in the group and none in the parent group.
+ */
 export function castFor(demoPeople, group, parentGroup) {
-  const people = demoPeople.map((p) => ({ ...p, id: idOf(p) }));
-  const chair = people.find((p) => roleIn(p, group).includes('chair'));
+  const people = demoPeople.map((p) => ({ ...p, id: p.person ?? claims(p.token).sub }));
+  const chair = people.find((p) => rolesIn(p, group).includes('chair'));
+  const editor = people.find((p) => rolesIn(p, group).includes('editor'));
+  const parentMember = people.find((p) => rolesIn(p, parentGroup).length > 0);
+  const secretariat = people.find((p) => claims(p.token).secretariat === true);
   const delegates = people.filter(
-    (p) => p !== chair && roleIn(p, group).some((r) => r === 'delegate' || r === 'participant' || r === 'editor'),
+    (p) => rolesIn(p, group).length > 0 && rolesIn(p, group).every((r) => r === 'delegate') && rolesIn(p, parentGroup).length === 0,
   );
-  const parentMember = people.find((p) => roleIn(p, parentGroup).length > 0 && roleIn(p, group).length === 0)
-    ?? people.find((p) => roleIn(p, parentGroup).length > 0);
-  if (!chair || delegates.length < 2 || !parentMember) {
-    throw new Error(`the demo lacks a chair, two delegates of ${group} or a member of ${parentGroup}: ${JSON.stringify(people.map((p) => [p.id, claims(p.token).roles]))}`);
+  if (!chair || !editor || delegates.length < 2 || !parentMember || !secretariat) {
+    const seen = people.map((p) => [p.id, claims(p.token).roles, claims(p.token).secretariat]);
+    throw new Error(`the demo lacks someone this test needs in ${group} / ${parentGroup}: ${JSON.stringify(seen)}`);
   }
-  return { chair, delegates, parentMember };
+  return { chair, editor, delegates, parentMember, secretariat };
 }
