@@ -667,11 +667,12 @@ async fn get_queries_graphiql_and_the_limits_answer_with_codes() {
     );
 }
 
-#[tokio::test]
-async fn a_subscriber_receives_new_comments_it_may_read_over_graphql_transport_ws() {
-    let app = TestQuery::spawn().await;
-    let head = fg_dfc_story(&app).await;
-    let bob = app.token("bob", &[("dcgi", Role::Delegate)], false);
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a graphql-transport-ws connection and sends `connection_init` with the token;
+/// answers the socket and the server's first message.
+async fn connect(app: &TestQuery, token: &str) -> (Socket, Value) {
     let mut request = format!("ws://{}/graphql", app.address)
         .into_client_request()
         .unwrap();
@@ -680,17 +681,19 @@ async fn a_subscriber_receives_new_comments_it_may_read_over_graphql_transport_w
         "graphql-transport-ws".parse().unwrap(),
     );
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {bob}") } });
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
     socket.send(Message::text(init.to_string())).await.unwrap();
-    let ack = next_json(&mut socket).await;
-    assert_eq!(ack["type"], "connection_ack");
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
-        "query": "subscription { commentPosted { author text thread { groupId } } }" } });
+    let first = next_json(&mut socket).await;
+    (socket, first)
+}
+
+/// Subscribes once the read side has reached `head`, and gives the subscription time to start.
+async fn subscribe(app: &TestQuery, socket: &mut Socket, head: Position, query: &str) {
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
     socket
         .send(Message::text(subscribe.to_string()))
         .await
         .unwrap();
-    // Let the read side catch up and the subscription start before the events are written.
     app.query(
         None,
         "query($at: Position) { groups(atLeast: $at) { id } }",
@@ -698,6 +701,22 @@ async fn a_subscriber_receives_new_comments_it_may_read_over_graphql_transport_w
     )
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn a_subscriber_receives_new_comments_it_may_read_over_graphql_transport_ws() {
+    let app = TestQuery::spawn().await;
+    let head = fg_dfc_story(&app).await;
+    let bob = app.token("bob", &[("dcgi", Role::Delegate)], false);
+    let (mut socket, ack) = connect(&app, &bob).await;
+    assert_eq!(ack["type"], "connection_ack");
+    subscribe(
+        &app,
+        &mut socket,
+        head,
+        "subscription { commentPosted { author text thread { groupId } } }",
+    )
+    .await;
 
     // bob may not read FG DFC: its comment is not pushed to him; DCGI's is.
     app.append(
@@ -705,12 +724,12 @@ async fn a_subscriber_receives_new_comments_it_may_read_over_graphql_transport_w
         comment("fg-dfc", CONTRIBUTION, "alice", "members only"),
     )
     .await;
-    let other_thread = streams::thread(Uuid::now_v7());
+    let other_thread = Uuid::now_v7();
     let mut public = comment("dcgi", Uuid::now_v7(), "bob", "in the open");
     if let Event::Comment(CommentEvent::CommentPosted(posted)) = &mut public {
-        posted.thread_id = other_thread.trim_start_matches("thread-").parse().unwrap();
+        posted.thread_id = other_thread;
     }
-    app.append(&other_thread, public).await;
+    app.append(&streams::thread(other_thread), public).await;
     let pushed = next_json(&mut socket).await;
     assert_eq!(pushed["type"], "next", "{pushed}");
     assert_eq!(
@@ -721,6 +740,75 @@ async fn a_subscriber_receives_new_comments_it_may_read_over_graphql_transport_w
         pushed["payload"]["data"]["commentPosted"]["thread"]["groupId"],
         "dcgi"
     );
+}
+
+#[tokio::test]
+async fn the_parent_group_hears_of_a_new_transmittal_as_it_is_recorded() {
+    let app = TestQuery::spawn().await;
+    let head = fg_dfc_story(&app).await;
+    let tom = app.token("tom", &[("tsag", Role::Delegate)], false);
+    let (mut socket, ack) = connect(&app, &tom).await;
+    assert_eq!(ack["type"], "connection_ack");
+    subscribe(
+        &app,
+        &mut socket,
+        head,
+        "subscription { deliverableTransmitted(parentGroup: \"tsag\") { id position deliverable { title } } }",
+    )
+    .await;
+    let again = Uuid::now_v7();
+    let position = app
+        .append(
+            &streams::deliverable(DELIVERABLE),
+            Event::Deliverable(DeliverableEvent::DeliverableTransmitted(
+                DeliverableTransmitted {
+                    deliverable_id: DELIVERABLE,
+                    transmittal_id: again,
+                    version: 1,
+                    parent_group_id: "tsag".into(),
+                    parent_meeting_id: Uuid::now_v7(),
+                    parent_meeting_starts_on: day("2018-05-22"),
+                    transmitted_at: Utc::now(),
+                },
+            )),
+        )
+        .await;
+    let pushed = next_json(&mut socket).await;
+    let transmittal = &pushed["payload"]["data"]["deliverableTransmitted"];
+    assert_eq!(transmittal["id"], again.to_string(), "{pushed}");
+    assert_eq!(transmittal["position"], position.to_string());
+    assert_eq!(
+        transmittal["deliverable"]["title"],
+        "Terminology and taxonomy"
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_with_a_bad_token_is_refused_at_connection_init() {
+    let app = TestQuery::spawn().await;
+    let mut request = format!("ws://{}/graphql", app.address)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init =
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer forged" } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .expect("an answer within 5 s");
+    match answer {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert!(
+                frame.reason.contains("bearer token was refused"),
+                "{frame:?}"
+            );
+        }
+        other => panic!("expected the connection to be closed, got {other:?}"),
+    }
 }
 
 async fn next_json<S>(socket: &mut S) -> Value
