@@ -25,6 +25,8 @@ pub struct Demo {
     pub meeting_id: Option<Uuid>,
     /// Contributions submitted to it, by number (`DFC-I-001`).
     pub contributions: BTreeMap<String, Uuid>,
+    /// FG DFC's deliverables, by title.
+    pub deliverables: BTreeMap<String, Uuid>,
 }
 
 impl Demo {
@@ -38,6 +40,7 @@ impl Demo {
                 .collect(),
             meeting_id: None,
             contributions: BTreeMap::new(),
+            deliverables: BTreeMap::new(),
         }
     }
 
@@ -112,6 +115,10 @@ pub async fn seed(base: &str, tokens: &[DemoToken]) -> anyhow::Result<Demo> {
     establish_dcgi(&mut demo).await?;
     announce_fg_dfc_meeting(&mut demo).await?;
     submit_contributions(&mut demo).await?;
+    comment_on_terms_contribution(&mut demo).await?;
+    define_fg_dfc_deliverables(&mut demo).await?;
+    publish_terminology_draft(&mut demo).await?;
+    agree_terminology_by_consensus(&mut demo).await?;
     Ok(demo)
 }
 
@@ -355,5 +362,170 @@ pub async fn submit_contributions(demo: &mut Demo) -> anyhow::Result<()> {
             .parse()?;
         demo.contributions.insert(number, id);
     }
+    Ok(())
+}
+
+/// The title of the deliverable the demo drafts and agrees.
+pub const TERMINOLOGY: &str = "Terminology and taxonomy";
+
+/// A thread on the central bank's terms (`DFC-I-001`) with a reply from its author.
+pub async fn comment_on_terms_contribution(demo: &mut Demo) -> anyhow::Result<()> {
+    let contribution_id = *demo
+        .contributions
+        .get("DFC-I-001")
+        .context("submit the contributions first")?;
+    let opened = demo
+        .post(
+            people::FINTECH_DELEGATE,
+            "/api/threads",
+            json!({
+                "groupId": "fg-dfc",
+                "subject": { "kind": "contribution", "id": contribution_id },
+                "text": "Section 2 defines \"token\" only for account-based designs. Could it cover bearer instruments held by mobile money agents?",
+            }),
+        )
+        .await?;
+    let thread_id = opened["threadId"]
+        .as_str()
+        .context("an opened thread has an id")?;
+    let comment_id = opened["commentId"]
+        .as_str()
+        .context("an opened thread has its first comment")?;
+    demo.post(
+        people::CENTRAL_BANK_DELEGATE,
+        &format!("/api/threads/{thread_id}/replies"),
+        json!({
+            "inReplyTo": comment_id,
+            "text": "Yes: a revision will add a definition of token-based DFC that covers agent-held value.",
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every deliverable of FG DFC's terms of reference, defined by the chair; editors assigned
+/// to the terminology and the security architecture.
+pub async fn define_fg_dfc_deliverables(demo: &mut Demo) -> anyhow::Result<()> {
+    let terms = fg_dfc_terms_of_reference();
+    let titles = terms["deliverables"]
+        .as_array()
+        .context("the terms of reference list deliverables")?;
+    for title in titles.iter().filter_map(Value::as_str) {
+        let answer = demo
+            .post(
+                people::CHAIR,
+                "/api/deliverables",
+                json!({ "groupId": "fg-dfc", "title": title, "fromTermsOfReference": true }),
+            )
+            .await?;
+        let id = answer["deliverableId"]
+            .as_str()
+            .context("a defined deliverable has an id")?
+            .parse()?;
+        demo.deliverables.insert(title.to_string(), id);
+    }
+    let editors = [
+        (TERMINOLOGY, people::SECOND_EDITOR),
+        ("Security architecture and reference model", people::EDITOR),
+    ];
+    for (title, editor) in editors {
+        let id = demo
+            .deliverables
+            .get(title)
+            .with_context(|| format!("no deliverable {title:?}"))?;
+        demo.post(
+            people::CHAIR,
+            &format!("/api/deliverables/{id}/editors"),
+            json!({ "person": editor }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The terminology editor publishes the first draft (`DFC-O-001`), building on `DFC-I-001`.
+pub async fn publish_terminology_draft(demo: &mut Demo) -> anyhow::Result<()> {
+    let id = *demo
+        .deliverables
+        .get(TERMINOLOGY)
+        .context("define the deliverables first")?;
+    let builds_on: Vec<Uuid> = demo
+        .contributions
+        .get("DFC-I-001")
+        .copied()
+        .into_iter()
+        .collect();
+    let text = "Terminology and taxonomy for digital fiat currency\n\nDraft 1\n\n\
+        1 Scope\n2 Terms defined elsewhere\n3 Terms defined in this report: digital fiat currency, \
+        token-based DFC, account-based DFC, wallet, agent\n";
+    demo.upload(
+        people::SECOND_EDITOR,
+        &format!("/api/deliverables/{id}/drafts"),
+        json!({ "buildsOn": builds_on, "note": "First draft, taking up DFC-I-001" }),
+        "dfc-terminology-draft-1.txt",
+        text.to_string(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A consensus call on the terminology draft: support, one objection, a stand-aside; the chair
+/// records agreement with modifications, the objection resolved. The deliverables service's
+/// routing reactor then approves the deliverable from that decision on the log.
+pub async fn agree_terminology_by_consensus(demo: &mut Demo) -> anyhow::Result<()> {
+    let id = *demo
+        .deliverables
+        .get(TERMINOLOGY)
+        .context("define the deliverables first")?;
+    let opened = demo
+        .post(
+            people::CHAIR,
+            "/api/consensus-calls",
+            json!({
+                "groupId": "fg-dfc",
+                "subject": { "kind": "deliverable", "id": id, "version": 1 },
+                "question": "Can FG DFC agree draft 1 of the terminology and taxonomy report as its deliverable?",
+                "closesAt": Utc::now() + chrono::Duration::days(7),
+            }),
+        )
+        .await?;
+    let call_id = opened["callId"]
+        .as_str()
+        .context("an opened call has an id")?;
+    let objection = "\"Token\" must also cover bearer value held by mobile money agents";
+    let positions = [
+        (
+            people::CENTRAL_BANK_DELEGATE,
+            json!({ "stance": "support" }),
+        ),
+        (
+            people::FINTECH_DELEGATE,
+            json!({ "stance": "object", "reason": objection }),
+        ),
+        (people::VICE_CHAIR, json!({ "stance": "standAside" })),
+    ];
+    for (person, position) in positions {
+        demo.post(
+            person,
+            &format!("/api/consensus-calls/{call_id}/positions"),
+            position,
+        )
+        .await?;
+    }
+    demo.post(
+        people::CHAIR,
+        &format!("/api/consensus-calls/{call_id}/decision"),
+        json!({
+            "outcome": "agreedWithModifications",
+            "summary": "Draft 1 agreed, with the definition of token widened to agent-held value.",
+            "objections": [{
+                "participant": people::FINTECH_DELEGATE,
+                "reason": objection,
+                "disposition": "resolved",
+                "note": "The editor widens the definition in the agreed text.",
+            }],
+        }),
+    )
+    .await?;
     Ok(())
 }

@@ -16,6 +16,9 @@ pub fn services() -> Vec<Service> {
         groups_service::service(),
         meetings_service::service(),
         contributions_service::service(),
+        comments_service::service(),
+        consensus_service::service(),
+        deliverables_service::service(),
     ]
 }
 

@@ -21,6 +21,9 @@ fn every_route_of_every_service_is_in_the_document() {
         "/api/groups",
         "/api/meetings",
         "/api/contributions",
+        "/api/threads",
+        "/api/consensus-calls",
+        "/api/deliverables",
         "/documents/{sha256}",
     ] {
         assert!(document.paths.paths.contains_key(path), "{path} is missing");
