@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, Data, ErrorExtensions};
+use async_graphql::{BatchRequest, Data, ErrorExtensions, Executor};
 use async_graphql_actix_web::{GraphQLBatchRequest, GraphQLResponse, GraphQLSubscription};
 use domain::policy::Principal;
 use eventlog::EventStore;
@@ -17,7 +17,7 @@ use tracing::Instrument;
 use crate::access::Viewer;
 use crate::config::GraphqlSettings;
 use crate::graphql::errors::QueryError;
-use crate::graphql::{PlenarySchema, build_schema};
+use crate::graphql::{GuardedSchema, build_schema};
 use crate::projector;
 use crate::read_side::{ReadSide, read_side};
 
@@ -40,7 +40,7 @@ pub struct QueryService {
 }
 
 struct Inner {
-    schema: PlenarySchema,
+    schema: GuardedSchema,
     read: ReadSide,
     platform: Platform,
     max_batch: usize,
@@ -75,7 +75,7 @@ impl QueryService {
         &self.inner.read
     }
 
-    pub fn schema(&self) -> &PlenarySchema {
+    pub fn schema(&self) -> &GuardedSchema {
         &self.inner.schema
     }
 

@@ -16,7 +16,7 @@ pub mod read_side;
 mod test_support;
 
 pub use config::GraphqlSettings;
-pub use graphql::{PlenarySchema, build_schema, sdl};
+pub use graphql::{GuardedSchema, PlenarySchema, build_schema, sdl};
 pub use http::QueryService;
 
 /// Where the committed SDL lives, relative to the repository root.

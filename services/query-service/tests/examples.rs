@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Request, Variables};
+use async_graphql::{Executor, Request, Variables};
 use futures::StreamExt;
 use query_service::read_side::read_side;
 use query_service::{GraphqlSettings, build_schema};
@@ -37,7 +37,7 @@ async fn every_example_operation_validates_against_the_schema() {
             let response = match operation.node.ty {
                 OperationType::Subscription => {
                     // A valid subscription waits for events; an invalid one answers at once.
-                    let mut stream = schema.execute_stream(request);
+                    let mut stream = schema.execute_stream(request, None);
                     match tokio::time::timeout(Duration::from_millis(100), stream.next()).await {
                         Ok(Some(response)) => response,
                         _ => async_graphql::Response::default(),

@@ -9,12 +9,9 @@ pub mod types;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
-    EmptyMutation, ErrorExtensions, Response, Schema, ServerError, ServerResult, Variables,
+    Data, EmptyMutation, ErrorExtensions, Executor, Request, Response, Schema, ServerError,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -28,8 +25,18 @@ use crate::read_side::ReadSide;
 
 pub type PlenarySchema = Schema<Query, EmptyMutation, SubscriptionRoot>;
 
+/// The schema behind its guard: what HTTP and WebSocket requests are executed with.
+/// The guard runs once per request, before execution, rather than as an async-graphql
+/// extension, which would cost a lookup on every resolved field.
+#[derive(Clone)]
+pub struct GuardedSchema {
+    schema: PlenarySchema,
+    max_aliases: usize,
+    introspection: bool,
+}
+
 /// The schema with its limits, answering from `read`.
-pub fn build_schema(settings: &GraphqlSettings, read: ReadSide) -> PlenarySchema {
+pub fn build_schema(settings: &GraphqlSettings, read: ReadSide) -> GuardedSchema {
     let mut builder = Schema::build(Query, EmptyMutation, SubscriptionRoot)
         .data(read)
         // Each request and connection brings its own reader; without one, it is anonymous.
@@ -39,15 +46,15 @@ pub fn build_schema(settings: &GraphqlSettings, read: ReadSide) -> PlenarySchema
         )))
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
-        .limit_directives(settings.max_directives)
-        .extension(Guard {
-            max_aliases: settings.max_aliases,
-            introspection: settings.introspection,
-        });
+        .limit_directives(settings.max_directives);
     if !settings.introspection {
         builder = builder.disable_introspection();
     }
-    builder.finish()
+    GuardedSchema {
+        schema: builder.finish(),
+        max_aliases: settings.max_aliases,
+        introspection: settings.introspection,
+    }
 }
 
 /// The schema in SDL, as committed in `schema/graphql/schema.graphql`.
@@ -55,20 +62,6 @@ pub fn sdl() -> String {
     Schema::build(Query, EmptyMutation, SubscriptionRoot)
         .finish()
         .sdl()
-}
-
-struct Guard {
-    max_aliases: usize,
-    introspection: bool,
-}
-
-impl ExtensionFactory for Guard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Guard {
-            max_aliases: self.max_aliases,
-            introspection: self.introspection,
-        })
-    }
 }
 
 /// What a document asks for that the guard limits.
@@ -131,43 +124,51 @@ fn refuse(error: QueryError) -> ServerError {
     error.extend().into_server_error(Default::default())
 }
 
-#[async_trait::async_trait]
-impl Extension for Guard {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        with_codes(next.run(ctx).await)
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream).map(with_codes).boxed()
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next
-            .run(ctx, query, variables)
-            .await
+impl GuardedSchema {
+    /// Parses the request once (the schema reuses the parse) and refuses what the guard
+    /// limits: unparsable documents, too many aliases, introspection when it is off.
+    fn admit(&self, request: &mut Request) -> Result<(), ServerError> {
+        let document = request
+            .parsed_query()
             .map_err(|error| refuse(QueryError::ParseFailed(error.message)))?;
-        let census = DocumentCensus::of(&document);
+        let census = DocumentCensus::of(document);
         if census.aliases > self.max_aliases {
+            let limit = self.max_aliases;
             return Err(refuse(QueryError::TooManyAliases {
                 count: census.aliases,
-                limit: self.max_aliases,
+                limit,
             }));
         }
         if census.introspection && !self.introspection {
             return Err(refuse(QueryError::IntrospectionDisabled));
         }
-        Ok(document)
+        Ok(())
+    }
+}
+
+impl Executor for GuardedSchema {
+    async fn execute(&self, mut request: Request) -> Response {
+        match self.admit(&mut request) {
+            Ok(()) => with_codes(self.schema.execute(request).await),
+            Err(error) => Response::from_errors(vec![error]),
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        match self.admit(&mut request) {
+            Ok(()) => self
+                .schema
+                .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+                .map(with_codes)
+                .boxed(),
+            Err(error) => {
+                futures::stream::once(async { Response::from_errors(vec![error]) }).boxed()
+            }
+        }
     }
 }
 
