@@ -60,6 +60,7 @@ pub fn approval_event_id(decision_id: DecisionId, index: usize) -> Uuid {
 
 /// Follows the log for as long as the server runs; a background task of [`crate::service`].
 pub async fn run(platform: Platform) {
+    tracing::info!("routing approving decisions from the log, replayed from its start");
     let mut checkpoint = None;
     loop {
         match follow(&platform, &mut checkpoint).await {
