@@ -80,13 +80,9 @@ impl SubscriptionRoot {
                 return None;
             }
             let thread = m.threads.get(&e.thread_id)?.clone();
-            let comment = thread
-                .comments
-                .iter()
-                .find(|c| c.id == e.comment_id)?
-                .clone();
+            let index = thread.comments.iter().position(|c| c.id == e.comment_id)?;
             Some(Comment {
-                comment,
+                index,
                 thread,
                 as_of: None,
             })
@@ -118,13 +114,12 @@ impl SubscriptionRoot {
             {
                 return None;
             }
-            let record = state
+            state
                 .positions
                 .iter()
-                .find(|p| p.position == entry.position())?
-                .clone();
+                .find(|p| p.position == entry.position())?;
             Some(StatedPosition {
-                record,
+                position: entry.position(),
                 call: state,
                 as_of: None,
             })

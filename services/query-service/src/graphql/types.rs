@@ -962,8 +962,9 @@ impl Thread {
         self.state
             .comments
             .iter()
-            .map(|c| Comment {
-                comment: c.clone(),
+            .enumerate()
+            .map(|(index, _)| Comment {
+                index,
                 thread: self.state.clone(),
                 as_of: self.as_of,
             })
@@ -981,16 +982,23 @@ impl Thread {
     }
 }
 
+/// A comment, by its place in its thread (no copy of its texts).
 pub struct Comment {
-    pub comment: CommentState,
+    pub index: usize,
     pub thread: Arc<ThreadState>,
     pub as_of: Option<Position>,
+}
+
+impl Comment {
+    fn comment(&self) -> &CommentState {
+        &self.thread.comments[self.index]
+    }
 }
 
 #[Object]
 impl Comment {
     async fn id(&self) -> Uuid {
-        self.comment.id
+        self.comment().id
     }
     async fn thread(&self) -> Thread {
         Thread {
@@ -999,39 +1007,39 @@ impl Comment {
         }
     }
     async fn in_reply_to(&self) -> Option<Uuid> {
-        self.comment.in_reply_to
+        self.comment().in_reply_to
     }
     async fn author(&self) -> &str {
-        &self.comment.author
+        &self.comment().author
     }
     async fn posted_at(&self) -> DateTime<Utc> {
-        self.comment.posted_at
+        self.comment().posted_at
     }
     async fn position(&self) -> LogPosition {
-        LogPosition(self.comment.position)
+        LogPosition(self.comment().position)
     }
     /// The current text; null once retracted (the comment stays as a tombstone).
     async fn text(&self) -> Option<&str> {
-        match self.comment.retracted_at {
+        match self.comment().retracted_at {
             Some(_) => None,
-            None => self.comment.versions.last().map(|v| v.text.as_str()),
+            None => self.comment().versions.last().map(|v| v.text.as_str()),
         }
     }
     async fn retracted(&self) -> bool {
-        self.comment.retracted_at.is_some()
+        self.comment().retracted_at.is_some()
     }
     async fn retracted_at(&self) -> Option<DateTime<Utc>> {
-        self.comment.retracted_at
+        self.comment().retracted_at
     }
     async fn edited(&self) -> bool {
-        self.comment.versions.len() > 1
+        self.comment().versions.len() > 1
     }
     /// Every text the comment had, first to last; empty once retracted.
     async fn history(&self) -> Vec<TextVersion> {
-        if self.comment.retracted_at.is_some() {
+        if self.comment().retracted_at.is_some() {
             return Vec::new();
         }
-        self.comment
+        self.comment()
             .versions
             .iter()
             .map(|v| TextVersion {
@@ -1075,7 +1083,7 @@ impl ConsensusCall {
             .current_positions()
             .into_iter()
             .map(|p| StatedPosition {
-                record: p.clone(),
+                position: p.position,
                 call: self.state.clone(),
                 as_of: self.as_of,
             })
@@ -1087,7 +1095,7 @@ impl ConsensusCall {
             .positions
             .iter()
             .map(|p| StatedPosition {
-                record: p.clone(),
+                position: p.position,
                 call: self.state.clone(),
                 as_of: self.as_of,
             })
@@ -1111,32 +1119,44 @@ impl ConsensusCall {
     }
 }
 
+/// A stated position, by where it is in the log (no copy of its texts).
 pub struct StatedPosition {
-    pub record: PositionRecord,
+    pub position: Position,
     pub call: Arc<CallState>,
     pub as_of: Option<Position>,
+}
+
+impl StatedPosition {
+    fn record(&self) -> &PositionRecord {
+        self.call
+            .positions
+            .iter()
+            .rev()
+            .find(|p| p.position == self.position)
+            .expect("a position view is made only for a position of its call")
+    }
 }
 
 #[Object]
 impl StatedPosition {
     async fn participant(&self) -> &str {
-        &self.record.participant
+        &self.record().participant
     }
     async fn stance(&self) -> Stance {
-        self.record.stance.into()
+        self.record().stance.into()
     }
     async fn reason(&self) -> Option<&str> {
-        self.record.reason.as_deref()
+        self.record().reason.as_deref()
     }
     async fn stated_at(&self) -> DateTime<Utc> {
-        self.record.stated_at
+        self.record().stated_at
     }
     async fn position(&self) -> LogPosition {
-        LogPosition(self.record.position)
+        LogPosition(self.record().position)
     }
     /// Whether this is still the participant's position in the call.
     async fn current(&self) -> bool {
-        self.call.is_current(&self.record)
+        self.call.is_current(self.record())
     }
     async fn call(&self) -> ConsensusCall {
         ConsensusCall {
