@@ -561,3 +561,50 @@ async fn a_stale_if_match_is_refused_with_412() {
     expect_problem(stale, 412, "precondition_failed").await;
     assert_eq!(f.events(&thread).await.len(), 2);
 }
+
+#[tokio::test]
+async fn opening_a_thread_against_every_role() {
+    let f = fixture().await;
+    let app = &f.app;
+    let matrix = [
+        (
+            "delegate",
+            Some(app.token("d", &[("fg-dfc", Role::Delegate)], false)),
+            201,
+        ),
+        (
+            "editor",
+            Some(app.token("e", &[("fg-dfc", Role::Editor)], false)),
+            201,
+        ),
+        (
+            "chair",
+            Some(app.token("c", &[("fg-dfc", Role::Chair)], false)),
+            201,
+        ),
+        ("secretariat", Some(app.token("s", &[], true)), 403),
+        (
+            "parent-group member",
+            Some(app.token("p", &[("tsag", Role::Delegate)], false)),
+            403,
+        ),
+        (
+            "member of another group",
+            Some(app.token("o", &[("dcgi", Role::Chair)], false)),
+            403,
+        ),
+        ("anonymous", None, 401),
+    ];
+    let body = json!({"groupId": "fg-dfc", "subject": {"kind": "contribution", "id": f.contribution_id}, "text": "A view"});
+    for (role, token, expected) in matrix {
+        let mut request = app.client.post(app.url("/api/threads")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        assert_eq!(
+            request.send().await.unwrap().status().as_u16(),
+            expected,
+            "{role}"
+        );
+    }
+}

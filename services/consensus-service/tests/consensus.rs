@@ -410,3 +410,61 @@ async fn a_retried_decision_gets_the_first_answer_and_appends_nothing() {
     assert_eq!(f.app.head().await, head);
     assert_eq!(f.events(&call).await.len(), 2);
 }
+
+#[tokio::test]
+async fn opening_a_call_against_every_role() {
+    let f = fixture().await;
+    let app = &f.app;
+    let matrix = [
+        (
+            "delegate",
+            Some(app.token("d", &[("fg-dfc", Role::Delegate)], false)),
+            403,
+        ),
+        (
+            "editor",
+            Some(app.token(
+                "e",
+                &[("fg-dfc", Role::Delegate), ("fg-dfc", Role::Editor)],
+                false,
+            )),
+            403,
+        ),
+        (
+            "chair",
+            Some(app.token("c", &[("fg-dfc", Role::Chair)], false)),
+            201,
+        ),
+        (
+            "vice-chair",
+            Some(app.token("v", &[("fg-dfc", Role::ViceChair)], false)),
+            201,
+        ),
+        ("secretariat", Some(app.token("s", &[], true)), 403),
+        (
+            "parent-group member",
+            Some(app.token("p", &[("tsag", Role::Delegate)], false)),
+            403,
+        ),
+        (
+            "member of another group",
+            Some(app.token("o", &[("dcgi", Role::Chair)], false)),
+            403,
+        ),
+        ("anonymous", None, 401),
+    ];
+    for (role, token, expected) in matrix {
+        let mut request = app
+            .client
+            .post(app.url("/api/consensus-calls"))
+            .json(&f.call_body("fg-dfc"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        assert_eq!(
+            request.send().await.unwrap().status().as_u16(),
+            expected,
+            "{role}"
+        );
+    }
+}

@@ -565,3 +565,77 @@ async fn decisions_that_do_not_approve_and_a_restarted_reactor_record_nothing() 
     );
     assert_eq!(f.approvals(&deliverable).await.len(), 1);
 }
+
+#[tokio::test]
+async fn transmitting_and_acknowledging_against_every_role() {
+    let f = fixture().await;
+    let deliverable = f.drafted().await;
+    f.decide(&deliverable, "agreed").await;
+    f.approved(&deliverable).await;
+    let app = &f.app;
+    let delegate = app.token("d", &[("fg-dfc", Role::Delegate)], false);
+    let editor = app.token(
+        "e",
+        &[("fg-dfc", Role::Delegate), ("fg-dfc", Role::Editor)],
+        false,
+    );
+    let secretariat = app.token("s", &[], true);
+    let other_group = app.token("o", &[("dcgi", Role::Chair)], false);
+    let send = |path: &str, token: Option<&str>, body: Value| {
+        let mut request = app.client.post(app.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+
+    let transmit = format!("/api/deliverables/{deliverable}/transmittals");
+    let refused = [
+        ("delegate", Some(delegate.as_str()), 403),
+        ("editor", Some(editor.as_str()), 403),
+        ("secretariat", Some(secretariat.as_str()), 403),
+        ("parent-group member", Some(f.tsag_member.as_str()), 403),
+        ("member of another group", Some(other_group.as_str()), 403),
+        ("anonymous", None, 401),
+    ];
+    for (role, token, expected) in refused {
+        let status = send(&transmit, token, json!({"parentMeetingId": f.tsag_meeting}))
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status.as_u16(), expected, "transmit as {role}");
+    }
+    let transmitted = send(
+        &transmit,
+        Some(&f.chair),
+        json!({"parentMeetingId": f.tsag_meeting}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(transmitted.status(), 201, "transmit as chair");
+    let transmitted: Value = transmitted.json().await.unwrap();
+    let transmittal = transmitted["transmittalId"].as_str().unwrap();
+
+    let acknowledge =
+        format!("/api/deliverables/{deliverable}/transmittals/{transmittal}/acknowledgement");
+    let refused = [
+        ("delegate", Some(delegate.as_str()), 403),
+        ("editor", Some(editor.as_str()), 403),
+        ("chair", Some(f.chair.as_str()), 403),
+        ("secretariat", Some(secretariat.as_str()), 403),
+        ("member of another group", Some(other_group.as_str()), 403),
+        ("anonymous", None, 401),
+    ];
+    for (role, token, expected) in refused {
+        let status = send(&acknowledge, token, json!({})).await.unwrap().status();
+        assert_eq!(status.as_u16(), expected, "acknowledge as {role}");
+    }
+    let acknowledged = send(&acknowledge, Some(&f.tsag_member), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        acknowledged.status(),
+        200,
+        "acknowledge as parent-group member"
+    );
+}
