@@ -829,3 +829,82 @@ where
         }
     }
 }
+
+fn submitted(id: Uuid, number: &str, agenda_item: &str, late: bool) -> Event {
+    Event::Contribution(ContributionEvent::ContributionSubmitted(
+        ContributionSubmitted {
+            contribution_id: id,
+            group_id: "fg-dfc".into(),
+            meeting_id: MEETING,
+            agenda_item: agenda_item.into(),
+            number: number.into(),
+            title: format!("Contribution {number}"),
+            source_organisations: vec!["PBoC".into()],
+            authors: vec!["alice".into()],
+            document: document('b'),
+            submitted_at: Utc::now(),
+            late,
+        },
+    ))
+}
+
+#[tokio::test]
+async fn contributions_page_by_cursor_and_filter_by_agenda_item_status_and_lateness() {
+    let app = TestQuery::spawn().await;
+    fg_dfc_story(&app).await;
+    for (number, item, late) in [
+        ("DFC-I-002", "1", false),
+        ("DFC-I-003", "2", true),
+        ("DFC-I-004", "2", false),
+    ] {
+        let id = Uuid::now_v7();
+        app.append(
+            &streams::contribution(id),
+            submitted(id, number, item, late),
+        )
+        .await;
+    }
+    let head = app.platform.store().head().await.unwrap().unwrap();
+    let secretariat = app.token("tsb", &[], true);
+    let page = async |filters: &str, after: Option<&str>| {
+        let query = format!(
+            "query($m: UUID!, $after: String, $at: Position) {{ meeting(id: $m, atLeast: $at) {{
+               contributions(first: 2, after: $after{filters}) {{
+                 pageInfo {{ hasNextPage endCursor }} edges {{ node {{ number }} }} }} }} }}"
+        );
+        let vars = json!({ "m": MEETING, "after": after, "at": head.to_string() });
+        let response = app.query(Some(&secretariat), &query, vars).await;
+        let connection = response["data"]["meeting"]["contributions"].clone();
+        assert!(connection.is_object(), "{response}");
+        let numbers: Vec<String> = connection["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["number"].as_str().unwrap().to_owned())
+            .collect();
+        (numbers, connection["pageInfo"].clone())
+    };
+    let (first, info) = page("", None).await;
+    assert_eq!(first, ["DFC-I-001", "DFC-I-002"]);
+    assert_eq!(info["hasNextPage"], true);
+    let (second, info) = page("", info["endCursor"].as_str()).await;
+    assert_eq!(second, ["DFC-I-003", "DFC-I-004"]);
+    assert_eq!(info["hasNextPage"], false);
+    assert_eq!(
+        page(", agendaItem: \"2\"", None).await.0,
+        ["DFC-I-003", "DFC-I-004"]
+    );
+    assert_eq!(page(", late: true", None).await.0, ["DFC-I-003"]);
+    assert_eq!(
+        page(", status: AWAITING_CHAIR", None).await.0,
+        ["DFC-I-003"]
+    );
+    let bad = app
+        .query(
+            Some(&secretariat),
+            "query($m: UUID!) { meeting(id: $m) { contributions(after: \"nowhere\") { edges { cursor } } } }",
+            json!({ "m": MEETING }),
+        )
+        .await;
+    assert_eq!(error_code(&bad), "BAD_CURSOR");
+}
