@@ -516,3 +516,23 @@ async fn participants_of_the_group_submit_and_nobody_else() {
         assert_eq!(response.status().as_u16(), expected, "{role}");
     }
 }
+
+#[tokio::test]
+async fn concurrent_submissions_get_distinct_consecutive_numbers() {
+    let fixture = Fixture::new().await;
+    let answers =
+        futures::future::join_all((0..8).map(|_| fixture.submit(&fixture.delegate))).await;
+    let mut numbers = Vec::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 201);
+        numbers.push(
+            answer.json::<Value>().await.unwrap()["number"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=8).map(|n| format!("DFC-I-{n:03}")).collect();
+    assert_eq!(numbers, expected);
+}

@@ -28,8 +28,9 @@ pub const POSITION_HEADER: &str = "plenary-position";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 const MAX_KEY_LEN: usize = 200;
-/// Attempts of decide-and-append when the stream moves on concurrently (no `If-Match`).
-const ATTEMPTS: usize = 4;
+/// Attempts of decide-and-append when the stream moves on concurrently (no `If-Match`). Each
+/// lost race means another writer made progress; a busy register sees one per rival.
+const ATTEMPTS: u32 = 16;
 const ANSWER_EVENT_TYPE: &str = "IdempotentRequestAnswered";
 /// Namespace of deterministic event ids derived from idempotency keys.
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6a1f_0b5e_52c4_4d8e_9f0a_8d3c_77e1_2b90);
@@ -546,6 +547,9 @@ impl Writer<'_> {
                         return Err(precondition_failed(stream, expected, current));
                     }
                     tracing::debug!(stream, attempt, "stream moved on while deciding; retrying");
+                    // Jitter spreads rivals apart so that they do not collide again in step.
+                    let pause = rand::random_range(0..=attempt.min(8)) * 2;
+                    tokio::time::sleep(std::time::Duration::from_millis(pause.into())).await;
                 }
                 Err(error) => return Err(error.into()),
             }
