@@ -42,6 +42,7 @@ use uuid::Uuid;
 pub fn principal() -> Principal {
     Principal::system("deliverables-service")
 }
+
 /// Namespace of the approvals' deterministic event ids.
 const APPROVAL_NAMESPACE: Uuid = Uuid::from_u128(0x3c1e_8a4d_9b27_4f60_a5d2_17e9_c0b4_6f81);
 /// Attempts of load-decide-append when the deliverable's stream moves on meanwhile.
@@ -73,6 +74,7 @@ pub async fn run(platform: Platform) {
     }
 }
 
+/// Why routing stopped; the reactor follows the log again from its last routed event.
 #[derive(Debug, thiserror::Error)]
 pub enum RoutingError {
     #[error(transparent)]
