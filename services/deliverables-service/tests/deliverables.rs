@@ -639,3 +639,65 @@ async fn transmitting_and_acknowledging_against_every_role() {
         "acknowledge as parent-group member"
     );
 }
+
+#[tokio::test]
+async fn a_correction_that_approves_approves_the_deliverable() {
+    let f = fixture().await;
+    let deliverable = f.drafted().await;
+    let call = json!({
+        "groupId": "fg-dfc",
+        "subject": {"kind": "deliverable", "id": deliverable, "version": 1},
+        "question": "Can the meeting agree draft 1?",
+        "closesAt": Utc::now() + chrono::Duration::hours(2),
+    });
+    let opened: Value = f
+        .post(&f.chair, "/api/consensus-calls", call)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let call_id = opened["callId"].as_str().unwrap();
+    let recorded: Value = f
+        .post(
+            &f.chair,
+            &format!("/api/consensus-calls/{call_id}/decision"),
+            json!({"outcome": "notAgreed", "summary": "Not agreed"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let correction = json!({
+        "corrects": recorded["decisionId"],
+        "outcome": "agreed",
+        "summary": "Agreed",
+        "reason": "The minutes misrecorded the outcome",
+    });
+    let corrected = f
+        .post(
+            &f.chair,
+            &format!("/api/consensus-calls/{call_id}/corrections"),
+            correction,
+        )
+        .await;
+    assert_eq!(corrected.status(), 201);
+    let corrected: Value = corrected.json().await.unwrap();
+
+    let approvals = f.approved(&deliverable).await;
+    assert_eq!(
+        approvals.len(),
+        1,
+        "the decision that did not approve approved nothing"
+    );
+    let correction_id = corrected["decisionId"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        approvals[0].id,
+        routing::approval_event_id(correction_id, 0)
+    );
+    assert_eq!(
+        f.transmit(&f.chair, &deliverable, f.tsag_meeting)
+            .await
+            .status(),
+        201
+    );
+}
