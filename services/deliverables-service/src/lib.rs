@@ -19,7 +19,7 @@ use domain::events::{
     DeliverableEvent, DeliverableId, DocumentKind, DocumentRef, GroupId, RegisterEvent,
     TransmittalId,
 };
-use domain::groups::{Group, GroupState};
+use domain::groups::{Group, GroupState, is_valid_group_id};
 use domain::meetings::Meeting;
 use domain::policy::{Action, PolicyFacts};
 use domain::register::{AssignNumber, Register, RegisterCommand};
@@ -589,6 +589,13 @@ async fn load(
 
 /// Loads an established group; 422 on `groupId` when there is none.
 async fn load_group(platform: &Platform, group_id: &str) -> Result<GroupState, ApiError> {
+    if !is_valid_group_id(group_id) {
+        return Err(ApiError::invalid_field(
+            "groupId",
+            "group.not_found",
+            format!("{group_id:?} cannot name a group"),
+        ));
+    }
     let group = platform
         .load::<Group>(&streams::group(group_id))
         .await?

@@ -217,6 +217,14 @@ async fn the_chair_defines_a_deliverable_and_assigns_a_participant_as_editor() {
     )
     .await;
     assert_eq!(problem.errors[0].field, "groupId");
+    let malformed = json!({"groupId": "FG DFC/../x", "title": "Anything"});
+    let problem = expect_problem(
+        f.post(&secretariat, "/api/deliverables", malformed).await,
+        422,
+        "group.not_found",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "groupId");
     let blank = json!({"groupId": "fg-dfc", "title": " "});
     let problem = expect_problem(
         f.post(&f.chair, "/api/deliverables", blank).await,
