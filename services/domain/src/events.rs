@@ -77,7 +77,7 @@ pub enum OfficerRole {
 
 /// What a comment thread, a consensus call or a decision is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum Subject {
     Contribution {
         id: ContributionId,

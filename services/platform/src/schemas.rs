@@ -71,7 +71,7 @@ pub struct DocumentRef {
 
 /// What a comment thread, consensus call or decision is about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum Subject {
     Contribution {
         id: uuid::Uuid,
@@ -80,7 +80,6 @@ pub enum Subject {
         id: uuid::Uuid,
         version: Option<u32>,
     },
-    /// Field names as the domain serialises them today (`meeting_id`).
     AgendaItem {
         meeting_id: uuid::Uuid,
         item: String,
