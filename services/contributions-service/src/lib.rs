@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use domain::Aggregate;
 use domain::contributions::{
-    AcceptLateContribution, Contribution, ContributionCommand, ContributionState,
+    AcceptLateContribution, Contribution, ContributionCommand, ContributionState, MeetingFacts,
     RefuseLateContribution, ReviseContribution, SubmitContribution, WithdrawContribution,
 };
 use domain::events::{
@@ -18,6 +18,7 @@ use domain::meetings::Meeting;
 use domain::policy::{Action, PolicyFacts, Principal};
 use domain::register::{AssignNumber, Register, RegisterCommand};
 use domain::streams;
+use platform::blobs::TextParts;
 use platform::openapi::BearerAuth;
 use platform::{
     ApiError, Authenticated, Json, MaybeAuthenticated, Platform, Problem, Receipt, Reply,
@@ -134,26 +135,22 @@ struct UploadFingerprint<'a, M> {
     sha256: &'a str,
 }
 
-/// Submits an input document for a meeting's agenda item. It gets the group's next input
-/// number; after the meeting's contribution deadline it is marked late for the chair.
-#[utoipa::path(post, path = "/api/contributions", tag = "contributions",
-    params(platform::write::WriteHeaders),
-    request_body(content = SubmitForm, content_type = "multipart/form-data"),
-    responses(
-        (status = 201, description = "submitted", body = ContributionAnswer),
-        (status = 413, description = "the document is over the size limit", body = Problem, content_type = "application/problem+json"),
-        (status = "4XX", description = "refused", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])))]
-#[post("/api/contributions")]
-async fn submit(
-    platform: web::Data<Platform>,
-    who: Authenticated,
-    write: WriteRequest,
-    multipart: Multipart,
-) -> Result<HttpResponse, ApiError> {
-    let upload = platform.blobs().receive(multipart).await?;
-    let metadata: SubmitMetadata = upload.json("metadata")?;
+/// What a submission's metadata establishes before its file is accepted.
+struct Admitted {
+    metadata: SubmitMetadata,
+    facts: MeetingFacts,
+    group_id: GroupId,
+    document_prefix: String,
+    authors: Vec<String>,
+}
+
+/// Reads a submission's metadata, finds its meeting and group, and asks the policy.
+async fn admit(
+    platform: &Platform,
+    who: &Authenticated,
+    parts: &TextParts,
+) -> Result<Admitted, ApiError> {
+    let metadata: SubmitMetadata = parts.json("metadata")?;
     let meeting = platform
         .load::<Meeting>(&streams::meeting(metadata.meeting_id))
         .await?;
@@ -196,6 +193,45 @@ async fn submit(
             .filter(|author| **author != who.person)
             .cloned(),
     );
+    Ok(Admitted {
+        metadata,
+        facts,
+        group_id,
+        document_prefix,
+        authors,
+    })
+}
+
+/// Submits an input document for a meeting's agenda item. It gets the group's next input
+/// number; after the meeting's contribution deadline it is marked late for the chair.
+#[utoipa::path(post, path = "/api/contributions", tag = "contributions",
+    params(platform::write::WriteHeaders),
+    request_body(content = SubmitForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "submitted", body = ContributionAnswer),
+        (status = 413, description = "the document is over the size limit", body = Problem, content_type = "application/problem+json"),
+        (status = "4XX", description = "refused", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[post("/api/contributions")]
+async fn submit(
+    platform: web::Data<Platform>,
+    who: Authenticated,
+    write: WriteRequest,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    // Refused before the file is stored: the metadata part comes first.
+    let (upload, admitted) = platform
+        .blobs()
+        .receive_checked(multipart, async |parts| admit(&platform, &who, parts).await)
+        .await?;
+    let Admitted {
+        metadata,
+        facts,
+        group_id,
+        document_prefix,
+        authors,
+    } = admitted;
     let fingerprint = UploadFingerprint {
         metadata: &metadata,
         sha256: &upload.document.sha256,

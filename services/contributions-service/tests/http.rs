@@ -536,3 +536,17 @@ async fn concurrent_submissions_get_distinct_consecutive_numbers() {
     let expected: Vec<String> = (1..=8).map(|n| format!("DFC-I-{n:03}")).collect();
     assert_eq!(numbers, expected);
 }
+
+#[tokio::test]
+async fn a_refused_submitter_leaves_no_file_in_the_blob_store() {
+    let fixture = Fixture::new().await;
+    let outsider = fixture.app.token("omar.haddad", &[("dcgi-airu", Role::Delegate)], false);
+    expect_problem(fixture.submit(&outsider).await, 403, "auth.forbidden").await;
+    let blobs = fixture.app.platform.settings().data_dir.join("blobs");
+    let stored: Vec<_> = std::fs::read_dir(&blobs)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name != "tmp")
+        .collect();
+    assert!(stored.is_empty(), "{stored:?}");
+}

@@ -28,21 +28,18 @@ pub struct BlobStore {
     media_types: Vec<String>,
 }
 
-/// A multipart upload: its one file, stored, and its text parts by name.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub document: DocumentRef,
-    pub fields: BTreeMap<String, String>,
-}
+/// The text (non-file) parts of a multipart upload, by name.
+#[derive(Debug, Clone, Default)]
+pub struct TextParts(pub BTreeMap<String, String>);
 
-impl Upload {
+impl TextParts {
     /// A text part that must be present.
     pub fn field(&self, name: &str) -> Result<&str, ApiError> {
-        self.fields.get(name).map(String::as_str).ok_or_else(|| {
+        self.0.get(name).map(String::as_str).ok_or_else(|| {
             ApiError::invalid_field(
                 name,
                 "missing_part",
-                format!("the multipart part {name:?} is required"),
+                format!("the multipart part {name:?} is required, before the file"),
             )
         })
     }
@@ -70,6 +67,25 @@ impl Upload {
             }
             other => other,
         })
+    }
+}
+
+/// A multipart upload: its one file, stored, and its text parts.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub document: DocumentRef,
+    pub fields: TextParts,
+}
+
+impl Upload {
+    /// A text part that must be present.
+    pub fn field(&self, name: &str) -> Result<&str, ApiError> {
+        self.fields.field(name)
+    }
+
+    /// A text part holding JSON, parsed with field paths prefixed by the part's name.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
+        self.fields.json(name)
     }
 }
 
@@ -162,9 +178,22 @@ impl BlobStore {
 
     /// Reads a multipart body: exactly one part named `file` (the document), any number of
     /// small text parts. The file is streamed to disk, never held whole in memory.
-    pub async fn receive(&self, mut multipart: Multipart) -> Result<Upload, ApiError> {
-        let mut document = None;
-        let mut fields = BTreeMap::new();
+    pub async fn receive(&self, multipart: Multipart) -> Result<Upload, ApiError> {
+        let (upload, ()) = self.receive_checked(multipart, async |_| Ok(())).await?;
+        Ok(upload)
+    }
+
+    /// Like [`BlobStore::receive`], but `check` sees the text parts sent before the file and
+    /// may refuse the request (authorization, metadata) before any of the file is stored.
+    /// Clients send their metadata part first; `check` then runs before the file is read.
+    pub async fn receive_checked<T>(
+        &self,
+        mut multipart: Multipart,
+        check: impl AsyncFnOnce(&TextParts) -> Result<T, ApiError>,
+    ) -> Result<(Upload, T), ApiError> {
+        let mut check = Some(check);
+        let mut received = None;
+        let mut fields = TextParts::default();
         let mut parts = 0;
         while let Some(field) = multipart.try_next().await.map_err(multipart_error)? {
             parts += 1;
@@ -176,26 +205,28 @@ impl BlobStore {
             }
             let name = field.name().unwrap_or_default().to_string();
             if name == "file" {
-                if document.is_some() {
+                let Some(check) = check.take() else {
                     return Err(ApiError::invalid_field(
                         "file",
                         "duplicate_part",
                         "send exactly one file",
                     ));
-                }
-                document = Some(self.receive_file(field).await?);
+                };
+                let checked = check(&fields).await?;
+                received = Some((self.receive_file(field).await?, checked));
             } else {
-                fields.insert(name.clone(), read_text(&name, field).await?);
+                let text = read_text(&name, field).await?;
+                fields.0.insert(name, text);
             }
         }
-        let document = document.ok_or_else(|| {
+        let (document, checked) = received.ok_or_else(|| {
             ApiError::invalid_field(
                 "file",
                 "missing_part",
                 "the multipart part \"file\" is required",
             )
         })?;
-        Ok(Upload { document, fields })
+        Ok((Upload { document, fields }, checked))
     }
 
     async fn receive_file(&self, mut field: Field) -> Result<DocumentRef, ApiError> {
