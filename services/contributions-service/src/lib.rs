@@ -163,7 +163,7 @@ async fn admit(
     })?;
     let group_id = facts.group_id.clone();
     platform::authorize(
-        Some(&*who),
+        Some(who),
         Action::SubmitContribution,
         &platform::in_group(&group_id),
     )?;
