@@ -8,14 +8,34 @@ import { commands } from '../api/commands';
 import { AsOfControl, asOfParam, Breadcrumbs, DateTime, LiveStatus, useLiveNotice } from '../components/common';
 import { Field, FormStatus, useForm } from '../components/form';
 import { ErrorMessage, Loading } from '../components/status';
-import { enumLabel, enumToCamel } from '../lib/labels';
+import { enumLabel } from '../lib/labels';
+import type { Disposition, Outcome, Stance } from '../gql/graphql';
+import type { components } from '../api/openapi';
 import { isChair } from '../lib/session';
 import { formatDateTime, formatUtc } from '../lib/time';
 import type { PageProps } from '../app';
 
-const STANCES = ['SUPPORT', 'OBJECT', 'STAND_ASIDE'] as const;
-const OUTCOMES = ['AGREED', 'AGREED_WITH_MODIFICATIONS', 'NOT_AGREED', 'NOTED', 'FURTHER_STUDY', 'POSTPONED'] as const;
-const DISPOSITIONS = ['WITHDRAWN', 'RESOLVED', 'OVERRULED', 'SUSTAINED'] as const;
+type Rest = components['schemas'];
+
+/** The query service's enum values and the command API's spelling of them, checked both ways by the compiler. */
+const STANCE: Record<Stance, Rest['Stance']> = { SUPPORT: 'support', OBJECT: 'object', STAND_ASIDE: 'standAside' };
+const OUTCOME: Record<Outcome, Rest['Outcome']> = {
+  AGREED: 'agreed',
+  AGREED_WITH_MODIFICATIONS: 'agreedWithModifications',
+  NOT_AGREED: 'notAgreed',
+  NOTED: 'noted',
+  FURTHER_STUDY: 'furtherStudy',
+  POSTPONED: 'postponed',
+};
+const DISPOSITION: Record<Disposition, Rest['Disposition']> = {
+  WITHDRAWN: 'withdrawn',
+  RESOLVED: 'resolved',
+  OVERRULED: 'overruled',
+  SUSTAINED: 'sustained',
+};
+const STANCES = Object.keys(STANCE) as Stance[];
+const OUTCOMES = Object.keys(OUTCOME) as Outcome[];
+const DISPOSITIONS = Object.keys(DISPOSITION) as Disposition[];
 
 interface Position {
   participant: string;
@@ -23,7 +43,7 @@ interface Position {
   reason?: string | null;
 }
 
-export function tally(positions: readonly Position[]): Record<(typeof STANCES)[number], number> {
+export function tally(positions: readonly Position[]): Record<Stance, number> {
   const out = { SUPPORT: 0, OBJECT: 0, STAND_ASIDE: 0 };
   for (const p of positions) if (p.stance in out) out[p.stance as keyof typeof out] += 1;
   return out;
@@ -31,12 +51,12 @@ export function tally(positions: readonly Position[]): Record<(typeof STANCES)[n
 
 function StatePositionForm({ callId, current, onDone }: { callId: string; current?: Position; onDone: (position: string) => void }) {
   const { t, session } = useApp();
-  const form = useForm({ stance: current?.stance ?? 'SUPPORT', reason: current?.reason ?? '' });
+  const form = useForm({ stance: (current?.stance ?? 'SUPPORT') as Stance, reason: current?.reason ?? '' });
   const onSubmit = (event: Event) => {
     event.preventDefault();
     void form.submit(async (values, key) => {
       const receipt = await commands.statePosition(session?.token, key, callId, {
-        stance: enumToCamel(values.stance),
+        stance: STANCE[values.stance],
         reason: values.reason.trim() || undefined,
       });
       onDone(receipt.position);
@@ -88,12 +108,12 @@ function RecordDecisionForm({ callId, objections, onDone }: { callId: string; ob
     event.preventDefault();
     void form.submit(async (values, key) => {
       const receipt = await commands.recordDecision(session?.token, key, callId, {
-        outcome: enumToCamel(values.outcome!),
+        outcome: OUTCOME[values.outcome as Outcome],
         summary: values.summary!,
         objections: objections.map((o, i) => ({
           participant: o.participant,
           reason: o.reason ?? '',
-          disposition: enumToCamel(values[`objections.${i}.disposition`] ?? 'RESOLVED'),
+          disposition: DISPOSITION[(values[`objections.${i}.disposition`] ?? 'RESOLVED') as Disposition],
           note: values[`objections.${i}.note`]?.trim() || undefined,
         })),
       });
