@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, fieldErrors, generalMessage, isProblem, normaliseFieldPath, problemFromResponse } from './problem';
+import { fieldErrors, generalMessage, isProblem, normaliseFieldPath } from './problem';
 
 describe('normaliseFieldPath', () => {
   it('maps JSON pointers, bracket indices and plain names to dotted paths', () => {
@@ -45,26 +45,6 @@ describe('generalMessage', () => {
 
   it('uses the detail for a problem without field errors', () => {
     expect(generalMessage({ detail: 'Not allowed.' }, [])).toBe('Not allowed.');
-  });
-});
-
-describe('problemFromResponse', () => {
-  it('reads a problem+json body', async () => {
-    const body = { title: 'Unprocessable Entity', status: 422, detail: 'x', code: 'meeting_notice_too_short', errors: [] };
-    const response = new Response(JSON.stringify(body), {
-      status: 422,
-      headers: { 'content-type': 'application/problem+json' },
-    });
-    const error = await problemFromResponse(response);
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error.status).toBe(422);
-    expect(error.problem.code).toBe('meeting_notice_too_short');
-  });
-
-  it('survives a body that is not JSON', async () => {
-    const error = await problemFromResponse(new Response('<html>', { status: 502, statusText: 'Bad Gateway' }));
-    expect(error.status).toBe(502);
-    expect(error.problem.title).toBe('Bad Gateway');
   });
 });
 

@@ -74,17 +74,3 @@ export function generalMessage(problem: Problem, fields: readonly string[]): str
   const head = problem.detail ?? problem.title;
   return [head, ...extra].filter(Boolean).join(' ') || undefined;
 }
-
-/** Reads a fetch Response that failed into an ApiError, whatever its body looks like. */
-export async function problemFromResponse(response: Response): Promise<ApiError> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  const problem: Problem = isProblem(body)
-    ? body
-    : { status: response.status, title: response.statusText || `HTTP ${response.status}` };
-  return new ApiError(problem, response.status);
-}
