@@ -39,7 +39,7 @@ struct Inner {
 impl std::fmt::Debug for Platform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Platform")
-            .field("store", &self.inner.settings.store)
+            .field("store", &self.inner.settings.store_location())
             .finish_non_exhaustive()
     }
 }
@@ -72,7 +72,7 @@ impl Platform {
         std::fs::create_dir_all(&settings.data_dir).map_err(data_dir_error)?;
         let blobs = BlobStore::new(&settings.data_dir, &settings.limits).map_err(data_dir_error)?;
         let auth = Authenticator::from_settings(&settings.auth, &settings.data_dir).await?;
-        let store = open_store(&settings.store)?;
+        let store = open_store(&settings.store_location())?;
         Ok(Self::from_parts(settings, store, blobs, auth))
     }
 

@@ -11,6 +11,7 @@ pub struct Settings {
     /// Address to listen on; port 0 picks a free port (tests).
     pub listen: String,
     /// The event log: a SQLite file path, or an `esdb://` / `kurrentdb://` connection string.
+    /// Empty: `plenary.db` in the data dir.
     pub store: String,
     /// Where the blob store and the persisted dev signing key live.
     pub data_dir: PathBuf,
@@ -61,7 +62,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
-            store: "plenary-data/plenary.db".into(),
+            store: String::new(),
             data_dir: "plenary-data".into(),
             web_dir: "clients/web/dist".into(),
             auth: AuthSettings {
@@ -115,6 +116,15 @@ impl Settings {
             .try_deserialize()
     }
 
+    /// The store to open: the `store` setting, or `plenary.db` in the data dir when it is empty.
+    pub fn store_location(&self) -> String {
+        if self.store.trim().is_empty() {
+            self.data_dir.join("plenary.db").display().to_string()
+        } else {
+            self.store.clone()
+        }
+    }
+
     /// Settings for tests: everything under `dir`, a free port, dev auth.
     pub fn for_tests(dir: &Path) -> Self {
         Self {
@@ -149,6 +159,17 @@ mod tests {
             settings.limits.json_body_bytes,
             Settings::default().limits.json_body_bytes
         );
+    }
+
+    #[test]
+    fn without_a_store_setting_the_log_lives_in_the_data_dir() {
+        let mut settings = Settings {
+            data_dir: "/var/lib/plenary".into(),
+            ..Settings::default()
+        };
+        assert_eq!(settings.store_location(), "/var/lib/plenary/plenary.db");
+        settings.store = "esdb://localhost:2113".into();
+        assert_eq!(settings.store_location(), "esdb://localhost:2113");
     }
 
     #[test]

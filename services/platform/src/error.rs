@@ -76,6 +76,9 @@ pub enum ApiError {
     /// The backend is unreachable or failing; the request may be retried (503).
     #[error("{0}")]
     Unavailable(String),
+    /// Not ready yet (the demo still seeding, say); the request may be retried (503).
+    #[error("{0}")]
+    NotReady(String),
     /// A bug or corrupt data on our side (500). Never caused by input.
     #[error("{0}")]
     Internal(String),
@@ -147,6 +150,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Unavailable(_) => "store_unavailable",
+            Self::NotReady(_) => "not_ready",
             Self::Internal(_) => "internal",
         }
     }
@@ -193,7 +197,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -206,6 +210,9 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let Self::Unavailable(_) | Self::NotReady(_) = self {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+        }
         if let Self::Unauthenticated(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }

@@ -71,7 +71,11 @@ pub struct DocumentRef {
 
 /// What a comment thread, consensus call or decision is about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum Subject {
     Contribution {
         id: uuid::Uuid,

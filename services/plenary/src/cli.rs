@@ -1,13 +1,15 @@
 //! The `plenary` command line: `serve`, `token` and `export-schemas`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::{HttpResponse, web};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use platform::auth::Authenticator;
 use platform::config::AuthMode;
-use platform::{Application, Platform, Service, Settings};
+use platform::{ApiError, Application, Platform, Service, Settings};
 
 use crate::{demo, people};
 
@@ -18,11 +20,39 @@ use crate::{demo, people};
     about = "Event-sourced server for standards working groups that decide by consensus"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the settings come from, and the few worth overriding on the command line.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Overrides {
     /// A TOML settings file; `PLENARY_*` environment variables override it.
     #[arg(long, global = true, env = "PLENARY_CONFIG")]
     pub config: Option<PathBuf>,
-    #[command(subcommand)]
-    pub command: Command,
+    /// The data directory (blobs, dev signing key, and the log unless `store` is set).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// The address to listen on, e.g. `127.0.0.1:8080`.
+    #[arg(long, global = true)]
+    pub listen: Option<String>,
+}
+
+impl Overrides {
+    /// Defaults < settings file < `PLENARY_*` < these flags.
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let mut settings =
+            Settings::load(self.config.as_deref()).context("loading the settings")?;
+        if let Some(data_dir) = &self.data_dir {
+            settings.data_dir = data_dir.clone();
+        }
+        if let Some(listen) = &self.listen {
+            settings.listen = listen.clone();
+        }
+        Ok(settings)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,8 +82,8 @@ pub enum Command {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { demo } => serve(cli.config, demo).await,
-        Command::Token { person, list } => token(cli.config, person, list).await,
+        Command::Serve { demo } => serve(cli.overrides.settings()?, demo).await,
+        Command::Token { person, list } => token(&cli.overrides, person, list).await,
         Command::ExportSchemas { root } => {
             let path = crate::openapi_path(&root);
             std::fs::create_dir_all(path.parent().expect("the schema path has a parent"))?;
@@ -65,13 +95,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn settings(config: Option<PathBuf>) -> anyhow::Result<Settings> {
-    Settings::load(config.as_deref()).context("loading the settings")
-}
-
-async fn serve(config: Option<PathBuf>, with_demo: bool) -> anyhow::Result<()> {
+async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     platform::init_tracing();
-    let settings = settings(config)?;
     let platform = Platform::open(settings).await?;
     let mut services = crate::services();
     let tokens = if with_demo {
@@ -79,8 +104,9 @@ async fn serve(config: Option<PathBuf>, with_demo: bool) -> anyhow::Result<()> {
     } else {
         None
     };
+    let seeded = Arc::new(AtomicBool::new(false));
     if let Some(tokens) = &tokens {
-        services.push(demo_people_service(tokens.clone()));
+        services.push(demo_people_service(tokens.clone(), seeded.clone()));
     }
     let listen = platform.settings().listen.clone();
     let app = Application::build(platform.clone(), services)?;
@@ -95,6 +121,7 @@ async fn serve(config: Option<PathBuf>, with_demo: bool) -> anyhow::Result<()> {
         } else {
             println!("The log already holds events: demo seeding skipped.");
         }
+        seeded.store(true, Ordering::Release);
     }
     println!("Plenary is listening on {base}");
     println!("  web client    {base}/");
@@ -128,15 +155,25 @@ fn reachable_host(listen: &str) -> String {
 }
 
 /// `GET /api/demo/people`: the demo people with their tokens, for the web client's sign-in.
-fn demo_people_service(tokens: Vec<people::DemoToken>) -> Service {
-    let tokens = web::Data::new(tokens);
+/// 503 until the demo data is in the log, so that whoever waits for it sees a complete demo.
+fn demo_people_service(tokens: Vec<people::DemoToken>, seeded: Arc<AtomicBool>) -> Service {
+    let people = web::Data::new(serde_json::json!({ "people": tokens }));
     Service::new(
         "demo",
         move |cfg| {
-            cfg.app_data(tokens.clone()).route(
+            let seeded = seeded.clone();
+            cfg.app_data(people.clone()).route(
                 "/api/demo/people",
-                web::get().to(|tokens: web::Data<Vec<people::DemoToken>>| async move {
-                    HttpResponse::Ok().json(serde_json::json!({ "people": tokens.as_ref() }))
+                web::get().to(move |people: web::Data<serde_json::Value>| {
+                    let ready = seeded.load(Ordering::Acquire);
+                    async move {
+                        if !ready {
+                            return Err(ApiError::NotReady(
+                                "the demo is still being seeded".into(),
+                            ));
+                        }
+                        Ok::<_, ApiError>(HttpResponse::Ok().json(people.as_ref()))
+                    }
                 }),
             );
         },
@@ -144,7 +181,7 @@ fn demo_people_service(tokens: Vec<people::DemoToken>) -> Service {
     )
 }
 
-async fn token(config: Option<PathBuf>, person: Option<String>, list: bool) -> anyhow::Result<()> {
+async fn token(overrides: &Overrides, person: Option<String>, list: bool) -> anyhow::Result<()> {
     if list {
         for person in people::demo_people() {
             println!("{:<18} {}", person.identity.sub, person.description);
@@ -152,7 +189,7 @@ async fn token(config: Option<PathBuf>, person: Option<String>, list: bool) -> a
         return Ok(());
     }
     let person = person.context("name a person (see `plenary token --list`)")?;
-    let settings = settings(config)?;
+    let settings = overrides.settings()?;
     anyhow::ensure!(
         settings.auth.mode == AuthMode::Dev,
         "tokens are minted only in dev auth mode"
