@@ -11,6 +11,8 @@ use platform::auth::Authenticator;
 use platform::config::AuthMode;
 use platform::{ApiError, Application, Platform, Service, Settings};
 
+use query_service::{GraphqlSettings, QueryService};
+
 use crate::{demo, people};
 
 #[derive(Debug, Parser)]
@@ -82,7 +84,7 @@ pub enum Command {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { demo } => serve(cli.overrides.settings()?, demo).await,
+        Command::Serve { demo } => serve(&cli.overrides, demo).await,
         Command::Token { person, list } => token(&cli.overrides, person, list).await,
         Command::ExportSchemas { root } => {
             let path = crate::openapi_path(&root);
@@ -95,10 +97,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
+async fn serve(overrides: &Overrides, with_demo: bool) -> anyhow::Result<()> {
     platform::init_tracing();
-    let platform = Platform::open(settings).await?;
+    let graphql = GraphqlSettings::load(overrides.config.as_deref())
+        .context("loading the GraphQL settings")?;
+    let platform = Platform::open(overrides.settings()?).await?;
     let mut services = crate::services();
+    services.push(QueryService::start(&platform, &graphql).service());
     let tokens = if with_demo {
         Some(people::tokens(platform.auth())?)
     } else {
