@@ -100,7 +100,7 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     const editor = await newPerson(browser, server.baseUrl);
     await signInAs(editor.page, cast.editor.id);
     await editor.page.goto(`/deliverables/${deliverable.id}`);
-    await editor.page.getByText('Publish a draft version').click();
+    await editor.page.locator('summary', { hasText: 'Publish a draft version' }).click();
     const form = editor.page.getByTestId('publish-draft');
     await form.getByLabel('File').setInputFiles({
       name: 'security-architecture-draft.txt',
@@ -118,7 +118,7 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     await page.goto(`/groups/${GROUP}`);
     await page.getByRole('link', { name: deliverable.title }).click();
     await page.waitForURL(/\/deliverables\//);
-    await page.getByText(/Open a consensus call on draft/).click();
+    await page.locator('summary', { hasText: /Open a consensus call on draft/ }).click();
     await page.getByLabel('Question put to the meeting').fill('Can the meeting approve this draft for transmission to TSAG?');
     await page.getByRole('button', { name: 'Open a consensus call' }).click();
     await page.waitForURL(/\/calls\//);
@@ -166,6 +166,7 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     assert.match(await form.getByTestId('four-week-rule').textContent(), /four-week rule is met/);
     await form.getByRole('button', { name: 'Transmit to the parent group' }).click();
     await page.getByText('Deliverable transmitted.').waitFor();
+    await page.getByTestId('deliverable-status').filter({ hasText: 'Transmitted' }).waitFor();
   });
 
   it('the parent group finds it in its inbox with the decision and the audit trail', async () => {
@@ -175,7 +176,7 @@ describe('delegates, chair and parent group', { concurrency: false }, () => {
     const entry = member.page.locator('[data-transmittal-id]').first();
     await entry.waitFor();
     await entry.getByText('Agreed with modifications').waitFor();
-    await entry.getByText('Audit trail').click();
+    await entry.locator('summary', { hasText: 'Audit trail' }).click();
     const trail = entry.getByTestId('audit-trail');
     for (const type of ['DraftPublished', 'DeliverableApproved', 'DeliverableTransmitted']) {
       await trail.getByText(type, { exact: true }).first().waitFor();

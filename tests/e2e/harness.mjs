@@ -62,6 +62,12 @@ async function waitForHttp(url, server, log, timeoutMs) {
  * A running demo server. `demoPeople` is the server's own list of demo people with their tokens.
  */
 export async function startServer() {
+  // Against a server already running (while developing): its demo must be fresh for the flows.
+  if (process.env.PLENARY_E2E_BASE_URL) {
+    const baseUrl = process.env.PLENARY_E2E_BASE_URL.replace(/\/$/, '');
+    const body = await (await fetch(`${baseUrl}/api/demo/people`)).json();
+    return { baseUrl, demoPeople: Array.isArray(body) ? body : body.people, log: [], stop: async () => undefined };
+  }
   if (!existsSync(join(webDist, 'index.html'))) {
     throw new Error(`${webDist} is missing: run \`npm run build\` in clients/web first (npm test does it)`);
   }
@@ -106,6 +112,7 @@ export async function launchBrowser() {
 export async function newPerson(browser, baseUrl, { locale = 'en-GB', timezoneId = 'Europe/Zurich', viewport } = {}) {
   const context = await browser.newContext({ baseURL: baseUrl, locale, timezoneId, viewport });
   const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
   page.on('dialog', (dialog) => void dialog.accept());
   return { context, page };
 }

@@ -35,7 +35,7 @@ export function AuditTable({ events, entityHref, caption }: { events: AuditEvent
           {events.map((e) => (
             <tr key={e.id}>
               <td>
-                {e.type}
+                <code class="event-type">{e.type}</code>
                 {entityHref ? (
                   <>
                     <br />

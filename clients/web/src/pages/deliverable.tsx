@@ -1,6 +1,7 @@
 // A deliverable: draft versions, the approving decision, consensus calls on drafts, and the chair's
 // transmission to the parent group with the four-week rule shown before it bites.
 
+import { useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { DeliverableQuery, GroupContributionsQuery } from '../api/operations';
 import { useQuery } from '../api/hooks';
@@ -104,7 +105,7 @@ function TransmitForm({
 }: {
   deliverableId: string;
   meetings: ParentMeeting[];
-  onDone: (position: string) => void;
+  onDone: (position: string, message?: string) => void;
 }) {
   const { t, formatLocale, session } = useApp();
   const today = utcToday(new Date());
@@ -117,8 +118,9 @@ function TransmitForm({
       const receipt = await commands.transmit(session?.token, key, deliverableId, {
         parentMeetingId: values.parentMeetingId,
       });
-      onDone(receipt.position);
-      return t('deliverable.transmitted');
+      // The form goes away once the deliverable is transmitted: the page says it worked.
+      onDone(receipt.position, t('deliverable.transmitted'));
+      return undefined;
     });
   };
   if (upcoming.length === 0) return <p class="notice">{t('deliverable.noParentMeeting')}</p>;
@@ -148,6 +150,7 @@ function TransmitForm({
 export function DeliverablePage({ params, search }: PageProps) {
   const { t, session, seenPosition, noteWrite } = useApp();
   const asOf = asOfParam(search);
+  const [flash, setFlash] = useState<string | undefined>();
   const { data, error, loading, reload } = useQuery(DeliverableQuery, {
     id: params.deliverableId!,
     asOf,
@@ -165,13 +168,17 @@ export function DeliverablePage({ params, search }: PageProps) {
   const lastTransmittal = d.transmittals[d.transmittals.length - 1];
   const transmittable =
     approved && (!lastTransmittal || lastTransmittal.version < approved.version || lastTransmittal.status === 'RETURNED');
-  const onWrite = (position: string) => {
+  const onWrite = (position: string, message?: string) => {
     noteWrite(position);
+    setFlash(message);
     reload();
   };
 
   return (
     <>
+      <p class="form-done" role="status">
+        {flash ?? ''}
+      </p>
       <Breadcrumbs
         items={[
           { href: '/', label: t('nav.groups') },
