@@ -3,7 +3,7 @@
 
 import createClient from 'openapi-fetch';
 import type { components, paths } from './openapi';
-import { ApiError, isProblem, type Problem } from '../lib/problem';
+import { ApiError, isProblem, withoutFieldPrefix, type Problem } from '../lib/problem';
 
 type Schemas = components['schemas'];
 
@@ -25,8 +25,11 @@ function writeHeaders(token: string | undefined, idempotencyKey: string) {
   } as const;
 }
 
-/** Unwraps an openapi-fetch answer: the data, or the problem+json as an ApiError. */
-async function settle<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+/**
+ * Unwraps an openapi-fetch answer: the data, or the problem+json as an ApiError. Uploads pass
+ * `metadata.` so that field errors name the form's fields.
+ */
+async function settle<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>, fieldPrefix?: string): Promise<T> {
   let result: { data?: T; error?: unknown; response: Response };
   try {
     result = await call;
@@ -36,7 +39,7 @@ async function settle<T>(call: Promise<{ data?: T; error?: unknown; response: Re
   const { data, error, response } = result;
   if (!response.ok || data === undefined) {
     const problem: Problem = isProblem(error) ? error : { status: response.status, title: response.statusText || `HTTP ${response.status}` };
-    throw new ApiError(problem, response.status);
+    throw new ApiError(fieldPrefix ? withoutFieldPrefix(problem, fieldPrefix) : problem, response.status);
   }
   return data;
 }
@@ -70,6 +73,7 @@ export const commands = {
         body: { metadata, file: asBinary(file) },
         bodySerializer: multipart,
       }),
+      'metadata.',
     );
   },
 
@@ -87,6 +91,7 @@ export const commands = {
         body: { metadata, file: asBinary(file) },
         bodySerializer: multipart,
       }),
+      'metadata.',
     );
   },
 
@@ -190,6 +195,7 @@ export const commands = {
         body: { metadata, file: asBinary(file) },
         bodySerializer: multipart,
       }),
+      'metadata.',
     );
   },
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldErrors, generalMessage, isProblem, normaliseFieldPath } from './problem';
+import { fieldErrors, generalMessage, isProblem, normaliseFieldPath, withoutFieldPrefix } from './problem';
 
 describe('normaliseFieldPath', () => {
   it('maps JSON pointers, bracket indices and plain names to dotted paths', () => {
@@ -54,5 +54,12 @@ describe('isProblem', () => {
     expect(isProblem({ errors: [] })).toBe(true);
     expect(isProblem(null)).toBe(false);
     expect(isProblem({ id: 1 })).toBe(false);
+  });
+});
+
+describe('withoutFieldPrefix', () => {
+  it('names an upload metadata field the way the form does', () => {
+    const problem = { code: 'input.blank', errors: [{ field: 'metadata.title', message: 'title must not be blank' }, { field: 'file', message: 'empty' }] };
+    expect(fieldErrors(withoutFieldPrefix(problem, 'metadata.'))).toEqual({ title: 'title must not be blank', file: 'empty' });
   });
 });

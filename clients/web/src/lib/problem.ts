@@ -74,3 +74,16 @@ export function generalMessage(problem: Problem, fields: readonly string[]): str
   const head = problem.detail ?? problem.title;
   return [head, ...extra].filter(Boolean).join(' ') || undefined;
 }
+
+/**
+ * Multipart uploads name their JSON part's fields `metadata.title`; the form's field is `title`.
+ */
+export function withoutFieldPrefix(problem: Problem, prefix: string): Problem {
+  if (!problem.errors) return problem;
+  return {
+    ...problem,
+    errors: problem.errors.map((e) =>
+      typeof e.field === 'string' && e.field.startsWith(prefix) ? { ...e, field: e.field.slice(prefix.length) } : e,
+    ),
+  };
+}
