@@ -99,7 +99,7 @@ impl Writer {
             Err(error) => {
                 // Nothing in the batch is acknowledged. The connection is dropped so that the
                 // next batch starts from what is on disk, not from this connection's state.
-                tracing::error!(%error, appends = batch.len(), "event log batch failed; not acknowledged");
+                tracing::error!(%error, appends = batch.len(), "event log batch not committed");
                 self.conn = None;
                 for request in batch {
                     let _ = request.reply.send(Err(StoreError::Internal(format!(

@@ -12,8 +12,7 @@ const SPEC: &str = include_str!("../../../schema/events/HASHING.md");
 
 /// The body of the fenced block whose info string is "<language> <label>".
 fn block(label: &str) -> &'static str {
-    let mut lines = SPEC.lines();
-    while let Some(line) = lines.next() {
+    for line in SPEC.lines() {
         if line.starts_with("```") && line.split_whitespace().nth(1) == Some(label) {
             let start = line.as_ptr() as usize + line.len() + 1 - SPEC.as_ptr() as usize;
             let length = SPEC[start..]
