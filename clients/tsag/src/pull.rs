@@ -324,25 +324,25 @@ async fn receive(
             .as_str(),
     ));
     let mut documents = Vec::new();
+    let mut contents = Vec::new();
     if let Some(draft) = &transmittal.draft {
         let name = draft
             .document
             .file_name
             .clone()
             .unwrap_or_else(|| draft.number.clone());
-        let target = folder.join(safe_name(&name));
-        documents.push(
-            download(
-                client,
-                server,
-                options,
-                &draft.number,
-                &draft.document.url,
-                &draft.document.sha256,
-                target,
-            )
-            .await?,
-        );
+        let source = &draft.document;
+        let (document, bytes) = download(
+            client,
+            server,
+            options,
+            &draft.number,
+            &source.url,
+            &source.sha256,
+        )
+        .await;
+        documents.push(document);
+        contents.push((folder.join(safe_name(&name)), bytes));
     }
     for contribution in &transmittal.built_on {
         let name = recorded_file_name(&contribution.audit_trail, &contribution.document.sha256)
@@ -350,26 +350,33 @@ async fn receive(
                 || contribution.number.clone(),
                 |name| format!("{}-{name}", contribution.number),
             );
-        let target = folder.join("built-on").join(safe_name(&name));
-        let document = &contribution.document;
-        documents.push(
-            download(
-                client,
-                server,
-                options,
-                &contribution.number,
-                &document.url,
-                &document.sha256,
-                target,
-            )
-            .await?,
-        );
+        let source = &contribution.document;
+        let (document, bytes) = download(
+            client,
+            server,
+            options,
+            &contribution.number,
+            &source.url,
+            &source.sha256,
+        )
+        .await;
+        documents.push(document);
+        contents.push((folder.join("built-on").join(safe_name(&name)), bytes));
     }
 
     let verified = problems.is_empty()
         && trails.iter().all(|t| t.check.is_verified())
         && claims.iter().all(|c| c.recorded)
         && documents.iter().all(|d| d.check.is_verified());
+    // Only what verified as a whole is filed: nothing half-proven lands among the documents.
+    if verified {
+        for (document, (target, bytes)) in documents.iter_mut().zip(contents) {
+            if let Some(bytes) = bytes {
+                save(&target, &bytes)?;
+                document.saved_to = Some(target);
+            }
+        }
+    }
     Ok(Received {
         transmittal_id: transmittal.id.to_string(),
         position: transmittal.position.clone(),
@@ -415,7 +422,7 @@ async fn receive(
     })
 }
 
-/// Downloads one document and checks its SHA-256; saves it to `target` only when it verifies.
+/// Downloads one document and checks its SHA-256; answers the bytes when they verify.
 async fn download(
     client: &reqwest::Client,
     server: &str,
@@ -423,8 +430,7 @@ async fn download(
     number: &str,
     url: &str,
     sha256: &str,
-    target: PathBuf,
-) -> anyhow::Result<ReceivedDocument> {
+) -> (ReceivedDocument, Option<Vec<u8>>) {
     // The token goes only to the server pulled from, never to another host a link names.
     let request = if url.starts_with("http://") || url.starts_with("https://") {
         client.get(url)
@@ -437,34 +443,28 @@ async fn download(
         expected: sha256.to_string(),
         reason,
     };
-    let check = match request.send().await {
-        Err(error) => unavailable(error.to_string()),
-        Ok(response) if !response.status().is_success() => {
-            unavailable(format!("the server answered {}", response.status()))
-        }
+    let (check, bytes) = match request.send().await {
+        Err(error) => (unavailable(error.to_string()), None),
+        Ok(response) if !response.status().is_success() => (
+            unavailable(format!("the server answered {}", response.status())),
+            None,
+        ),
         Ok(response) => match response.bytes().await {
-            Err(error) => unavailable(error.to_string()),
+            Err(error) => (unavailable(error.to_string()), None),
             Ok(bytes) => {
                 let check = DocumentCheck::of(sha256, &bytes);
-                if check.is_verified() {
-                    save(&target, &bytes)?;
-                }
-                let saved_to = check.is_verified().then_some(target);
-                return Ok(ReceivedDocument {
-                    number: number.to_string(),
-                    url: url.to_string(),
-                    check,
-                    saved_to,
-                });
+                let verified = check.is_verified().then(|| bytes.to_vec());
+                (check, verified)
             }
         },
     };
-    Ok(ReceivedDocument {
+    let document = ReceivedDocument {
         number: number.to_string(),
         url: url.to_string(),
         check,
         saved_to: None,
-    })
+    };
+    (document, bytes)
 }
 
 fn save(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {

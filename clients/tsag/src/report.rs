@@ -34,24 +34,27 @@ pub fn render(report: &PullReport) -> String {
         out.push('\n');
     }
     let failed = report.transmittals.iter().filter(|t| !t.verified).count();
-    if report.verified {
-        let _ = write!(
-            out,
-            "VERIFIED: every document matches its SHA-256 and every audit trail's hash chain holds."
-        );
-    } else {
-        let _ = write!(
-            out,
-            "VERIFICATION FAILED for {failed} of {} transmittal(s): do not rely on what failed.",
-            report.transmittals.len()
-        );
+    // With nothing received there is nothing to vouch for: only where the next pull starts.
+    if !report.transmittals.is_empty() {
+        if report.verified {
+            let _ = writeln!(
+                out,
+                "VERIFIED: every document matches its SHA-256 and every audit trail's hash chain holds."
+            );
+        } else {
+            let total = report.transmittals.len();
+            let _ = writeln!(
+                out,
+                "VERIFICATION FAILED for {failed} of {total} transmittal(s): do not rely on what failed."
+            );
+        }
     }
     if report.state_saved {
-        let _ = writeln!(out, " Next pull starts after position {until}.");
+        let _ = writeln!(out, "Next pull starts after position {until}.");
     } else {
         let _ = writeln!(
             out,
-            " State not moved on: the next pull fetches these again."
+            "State not moved on: the next pull fetches these again."
         );
     }
     out
@@ -155,8 +158,9 @@ fn transmittal(out: &mut String, index: usize, t: &Received) {
                 events,
                 head,
             } => {
+                let noun = if *events == 1 { "event" } else { "events" };
                 format!(
-                    "OK        {} ({stream}): {events} events, chain intact, last hash {head}",
+                    "OK        {} ({stream}): {events} {noun}, chain intact, last hash {head}",
                     trail.of
                 )
             }
