@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use eventlog::{EventStore, ExpectedRevision, StreamId};
+use eventlog::{EventStore, ExpectedRevision, NewEvent, StreamId};
 use eventlog_sqlite::SqliteStore;
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 use tokio::sync::Barrier;
+use uuid::Uuid;
 
 use crate::{latency, sample};
 
@@ -72,8 +73,15 @@ async fn write_loop(
     let mut count = 0u64;
     start.wait().await;
     let deadline = Instant::now() + duration;
+    // One comment per writer, sent again and again under fresh ids: the store does not look
+    // at content, and building a new payload each time would only take CPU from its writer.
+    let template = sample::comment(writer as u64, Utc::now());
     while Instant::now() < deadline {
-        let event = sample::comment(count, Utc::now());
+        let event = NewEvent {
+            id: Uuid::now_v7(),
+            correlation_id: Uuid::now_v7(),
+            ..template.clone()
+        };
         let sent = Instant::now();
         let result = store.append(&stream, expected, vec![event]).await?;
         latency::record(&mut latencies, sent.elapsed());

@@ -101,5 +101,6 @@ pub async fn run(args: EventlogArgs) -> anyhow::Result<()> {
         emit(&memory);
         emit(&replay::raw_decode(&store, settings).await?);
     }
+    emit(&serde_json::json!({ "scenario": "end", "loadAverage": system::load_average() }));
     Ok(())
 }

@@ -53,6 +53,7 @@ pub fn machine(dir: &Path) -> Value {
         });
     json!({
         "scenario": "machine",
+        "loadAverage": load_average(),
         "nproc": std::thread::available_parallelism().map(usize::from).ok(),
         "cpuModel": cpu_model,
         "kernel": kernel,
@@ -60,6 +61,18 @@ pub fn machine(dir: &Path) -> Value {
         "benchDir": dir.display().to_string(),
         "benchDirFilesystem": filesystem_of(dir),
     })
+}
+
+/// The 1, 5 and 15 minute load averages: other work on the machine skews every figure.
+pub fn load_average() -> Option<String> {
+    let loadavg = std::fs::read_to_string("/proc/loadavg").ok()?;
+    Some(
+        loadavg
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// The mount (device, type, options) that holds `dir`: the longest mount point that prefixes it.
