@@ -88,7 +88,10 @@ pub struct Position {
 impl Position {
     /// A position whose two parts are equal, as the embedded store writes them.
     pub const fn at(sequence: u64) -> Self {
-        Self { commit: sequence, prepare: sequence }
+        Self {
+            commit: sequence,
+            prepare: sequence,
+        }
     }
 }
 
@@ -108,9 +111,10 @@ impl FromStr for Position {
     type Err = std::num::ParseIntError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.split_once(':') {
-            Some((commit, prepare)) => {
-                Ok(Self { commit: commit.parse()?, prepare: prepare.parse()? })
-            }
+            Some((commit, prepare)) => Ok(Self {
+                commit: commit.parse()?,
+                prepare: prepare.parse()?,
+            }),
             None => Ok(Self::at(s.parse()?)),
         }
     }
@@ -169,16 +173,26 @@ impl NewEvent {
 pub fn validate_new_event(event: &NewEvent) -> Result<(), InvalidEvent> {
     let size = event.size();
     if size > MAX_EVENT_BYTES {
-        return Err(InvalidEvent::TooLarge { event_id: event.id, size, limit: MAX_EVENT_BYTES });
+        return Err(InvalidEvent::TooLarge {
+            event_id: event.id,
+            size,
+            limit: MAX_EVENT_BYTES,
+        });
     }
     if !event.payload.get().trim_start().starts_with('{') {
         return Err(InvalidEvent::PayloadNotObject { event_id: event.id });
     }
     if event.event_type.is_empty()
         || event.event_type.len() > 100
-        || !event.event_type.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        || !event
+            .event_type
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.')
     {
-        return Err(InvalidEvent::EventType { event_id: event.id, event_type: event.event_type.clone() });
+        return Err(InvalidEvent::EventType {
+            event_id: event.id,
+            event_type: event.event_type.clone(),
+        });
     }
     Ok(())
 }

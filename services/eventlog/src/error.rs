@@ -12,7 +12,11 @@ pub enum InvalidEvent {
     #[error("stream name {name:?} {reason}")]
     StreamName { name: String, reason: &'static str },
     #[error("event {event_id} is {size} bytes, over the limit of {limit}")]
-    TooLarge { event_id: Uuid, size: usize, limit: usize },
+    TooLarge {
+        event_id: Uuid,
+        size: usize,
+        limit: usize,
+    },
     #[error("event {event_id}: the payload must be a JSON object")]
     PayloadNotObject { event_id: Uuid },
     #[error("event {event_id}: event type {event_type:?} must be 1-100 letters, digits or dots")]

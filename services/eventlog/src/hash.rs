@@ -104,7 +104,9 @@ pub fn canonical_bytes(input: &HashInput<'_>) -> Vec<u8> {
     // fail: every field is plain data and the payload is valid JSON.
     let payload: serde_json::Value =
         serde_json::from_str(input.payload.get()).expect("a RawValue holds valid JSON");
-    let recorded_at = input.recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let recorded_at = input
+        .recorded_at
+        .to_rfc3339_opts(SecondsFormat::Micros, true);
     let mut out = Vec::with_capacity(400 + input.payload.get().len());
     // The actor's members too: the canonicaliser's buffering of objects is what is slow. A
     // field added to `Actor` fails the equivalence test until it is added here.
@@ -163,15 +165,27 @@ mod tests {
     #[test]
     fn canonical_bytes_sort_keys_and_ignore_payload_whitespace() {
         let stream = StreamId::new("group-tsag").unwrap();
-        let actor = Actor { subject: "s".into(), display_name: "S".into(), roles: vec![] };
+        let actor = Actor {
+            subject: "s".into(),
+            display_name: "S".into(),
+            roles: vec![],
+        };
         let spaced = RawValue::from_string(r#"{ "b": 1, "a": "é" }"#.into()).unwrap();
         let tight = RawValue::from_string(r#"{"a":"é","b":1}"#.into()).unwrap();
         let bytes = canonical_bytes(&input(&stream, &actor, &spaced));
         assert_eq!(bytes, canonical_bytes(&input(&stream, &actor, &tight)));
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.starts_with(r#"{"actor":{"displayName":"S","roles":[],"subject":"s"},"causationId":null"#), "{text}");
+        assert!(
+            text.starts_with(
+                r#"{"actor":{"displayName":"S","roles":[],"subject":"s"},"causationId":null"#
+            ),
+            "{text}"
+        );
         assert!(text.contains(r#""payload":{"a":"é","b":1}"#), "{text}");
-        assert!(text.contains(r#""recordedAt":"2017-10-13T00:00:00.000001Z""#), "{text}");
+        assert!(
+            text.contains(r#""recordedAt":"2017-10-13T00:00:00.000001Z""#),
+            "{text}"
+        );
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub struct AppendResult {
 
 impl AppendResult {
     pub fn last(&self) -> Written {
-        *self.written.last().expect("an append writes at least one event")
+        *self
+            .written
+            .last()
+            .expect("an append writes at least one event")
     }
 }
 
@@ -70,7 +73,11 @@ pub struct ReadStream {
 
 impl ReadStream {
     pub fn all_forwards() -> Self {
-        Self { direction: Direction::Forwards, from: None, max_count: usize::MAX }
+        Self {
+            direction: Direction::Forwards,
+            from: None,
+            max_count: usize::MAX,
+        }
     }
 }
 
@@ -106,7 +113,8 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Follows the global log after `after`: catch-up, then live, with no gap and no
     /// duplicate across the switch. The caller keeps its own checkpoint.
-    async fn subscribe_all(&self, after: Option<Position>) -> Result<EventSubscription, StoreError>;
+    async fn subscribe_all(&self, after: Option<Position>)
+    -> Result<EventSubscription, StoreError>;
 
     /// Position of the last event in the log, `None` when it is empty.
     async fn head(&self) -> Result<Option<Position>, StoreError>;

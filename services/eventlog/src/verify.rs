@@ -8,14 +8,27 @@ use crate::hash::{EventHash, HashInput, event_hash};
 /// The first place where a stream's events stop proving themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ChainBreak {
-    #[error("event at revision {revision} was altered: its content hashes to {computed}, not {stored}")]
-    Altered { revision: StreamRevision, stored: EventHash, computed: EventHash },
+    #[error(
+        "event at revision {revision} was altered: its content hashes to {computed}, not {stored}"
+    )]
+    Altered {
+        revision: StreamRevision,
+        stored: EventHash,
+        computed: EventHash,
+    },
     #[error("expected revision {expected}, found {found}: an event was removed or reordered")]
-    Gap { expected: StreamRevision, found: StreamRevision },
+    Gap {
+        expected: StreamRevision,
+        found: StreamRevision,
+    },
     #[error("event at revision {revision} does not link to the event before it")]
     Unlinked { revision: StreamRevision },
     #[error("event at revision {revision} belongs to stream {found}, not {expected}")]
-    ForeignStream { revision: StreamRevision, expected: String, found: String },
+    ForeignStream {
+        revision: StreamRevision,
+        expected: String,
+        found: String,
+    },
 }
 
 /// Checks that `events`, read forwards from revision 0, are contiguous, each hashes to its
@@ -31,14 +44,23 @@ pub fn verify_chain(events: &[RecordedEvent]) -> Result<Option<EventHash>, Chain
             });
         }
         if event.revision != expected {
-            return Err(ChainBreak::Gap { expected, found: event.revision });
+            return Err(ChainBreak::Gap {
+                expected,
+                found: event.revision,
+            });
         }
         if event.previous_hash != previous {
-            return Err(ChainBreak::Unlinked { revision: event.revision });
+            return Err(ChainBreak::Unlinked {
+                revision: event.revision,
+            });
         }
         let computed = event_hash(&HashInput::from(event));
         if computed != event.hash {
-            return Err(ChainBreak::Altered { revision: event.revision, stored: event.hash, computed });
+            return Err(ChainBreak::Altered {
+                revision: event.revision,
+                stored: event.hash,
+                computed,
+            });
         }
         previous = Some(event.hash);
     }
