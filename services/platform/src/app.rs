@@ -7,7 +7,9 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::dev::{Server, ServerHandle, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use eventlog::EventStore;
 use tracing_actix_web::TracingLogger;
@@ -17,7 +19,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{AuthSetupError, Authenticator};
 use crate::blobs::BlobStore;
 use crate::config::Settings;
-use crate::error::ApiError;
+use crate::error::{ApiError, PROBLEM_JSON, Problem};
 use crate::json::payload_error;
 use crate::openapi;
 use crate::store::{OpenStoreError, open_store};
@@ -201,6 +203,7 @@ impl Application {
         let json_limit = settings.limits.json_body_bytes;
         let server = HttpServer::new(move || {
             let mut app = App::new()
+                .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .app_data(web::PayloadConfig::new(json_limit))
@@ -352,6 +355,44 @@ async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header(("location", "/docs/"))
         .finish()
+}
+
+/// Error answers that did not come from an [`ApiError`] (a method the route does not take,
+/// a refusal inside actix) become problem+json too, keeping their status and headers.
+fn problem_for_bare_errors<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let (request, original) = response.into_parts();
+    let status = original.status();
+    let title = status.canonical_reason().unwrap_or("Error");
+    let code = title.to_ascii_lowercase().replace([' ', '-'], "_");
+    let problem = Problem {
+        problem_type: format!("urn:plenary:problem:{code}"),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail: format!("{title}: {} {}", request.method(), request.path()),
+        code,
+        errors: Vec::new(),
+    };
+    let mut answer = HttpResponse::build(status);
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.append_header((name.clone(), value.clone()));
+        }
+    }
+    let answer = answer.content_type(PROBLEM_JSON).json(problem);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, answer).map_into_right_body(),
+    ))
 }
 
 /// Unknown routes: problem+json, never an empty 404.

@@ -101,7 +101,9 @@ fn test_service() -> Service {
     Service::new(
         "test",
         |cfg| {
-            cfg.service(establish).service(register);
+            cfg.service(establish)
+                .service(register)
+                .service(web::resource("/test/only-get").route(web::get().to(HttpResponse::Ok)));
         },
         utoipa::openapi::OpenApi::default(),
     )
@@ -387,4 +389,17 @@ async fn openapi_and_docs_are_served() {
     let docs = app.client.get(app.url("/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
+}
+
+#[tokio::test]
+async fn an_error_actix_answers_by_itself_is_problem_json_too() {
+    let (app, _) = spawn().await;
+    let response = app
+        .client
+        .put(app.url("/test/only-get"))
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(response, 405, "method_not_allowed").await;
+    assert!(problem.detail.contains("/test/only-get"));
 }
