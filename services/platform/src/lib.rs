@@ -36,7 +36,7 @@
 //!     body: Json<RegisterBody>,        // 400/415/413 problem+json with field paths
 //! ) -> Result<HttpResponse, ApiError> {
 //!     let group_id = group_id.into_inner();
-//!     platform::authorize(Some(&who), Action::RegisterParticipant, &platform::in_group(&group_id))?; // 403
+//!     platform::authorize(Some(&*who), Action::RegisterParticipant, &platform::in_group(&group_id))?; // 403
 //!     platform.write(&who, &write, &*body, async |writer| {
 //!         let done = writer
 //!             .execute::<GroupAggregate>(&streams::group(&group_id), |_state| Ok(command(&body)))
@@ -59,18 +59,46 @@
 //! (the revision) and `Plenary-Position`; embed [`write::Receipt`] in the body with
 //! `#[serde(flatten)]` so clients see `stream`, `revision` and `position` there too.
 //!
+//! Authorization: [`authorize`] asks `domain::policy` (the one place that decides) and maps a
+//! refusal to 403 `auth.forbidden` (401 without a principal); [`in_group`] builds the
+//! `PolicyFacts` of a command acting in one group; add `parent_group`, `is_author` or
+//! `is_deliverable_editor` when the rule needs them. [`MaybeAuthenticated`] is the extractor
+//! for routes open to anonymous readers (an invalid token is still 401).
+//!
 //! Reads: [`Platform::load`] folds a stream into an aggregate's state (facts for a command
-//! about another aggregate, or a GET). Uploads: [`blobs::BlobStore::receive`] takes an
-//! `actix_multipart::Multipart` with a `file` part and text parts and returns an
-//! [`blobs::Upload`] with its `DocumentRef`; [`blobs::BlobStore::respond`] answers a download.
+//! about another aggregate, or a GET); [`Platform::history`] gives its typed events.
+//! [`subjects::check`] verifies that a comment's or consensus call's subject exists in the group.
+//!
+//! Uploads: [`blobs::BlobStore::receive`] takes an `actix_multipart::Multipart` with one `file`
+//! part and small text parts and returns an [`blobs::Upload`] with the stored `DocumentRef`
+//! (`upload.json::<Meta>("metadata")` parses a JSON part, field paths prefixed `metadata.`);
+//! [`blobs::BlobStore::receive_checked`] runs a check (authorization) on the text parts sent
+//! before the file, so that a refused request stores nothing. Size and media-type limits come
+//! from the settings (413 / 422 `media_type_not_allowed` on the field `file`).
+//! [`blobs::BlobStore::respond`] answers a download; `/documents/{sha256}` serves any blob.
+//!
+//! Request bodies: [`Json`] replaces `web::Json` (problem+json with the field path on a bad
+//! body, 415 for another content type, 413 over `limits.json_body_bytes`). OpenAPI: name the
+//! schema of a domain type with `#[schema(value_type = platform::schemas::GroupKind)]`, add
+//! `params(platform::write::WriteHeaders)` to write routes and
+//! `modifiers(&platform::openapi::BearerAuth)` to the `ApiDoc`.
+//!
+//! A service with a background task (a reactor following the log) adds it with
+//! [`Service::with_task`]; it runs while any server mounting the service runs.
 //!
 //! # Running
 //!
 //! [`Settings::load`] layers defaults, an optional TOML file and `PLENARY_*` variables
 //! (`PLENARY_STORE`, `PLENARY_LISTEN`, `PLENARY_DATA_DIR`, `PLENARY_AUTH__MODE`, ...).
-//! [`Platform::open`] opens the store ([`store::open_store`]), blob store and authenticator;
-//! [`Application::build`] binds and mounts services plus `/openapi.json`, `/docs`, `/health`,
-//! and the web client; [`Application::run_until`] serves until a shutdown future completes.
+//! [`Platform::open`] opens the store ([`store::open_store`]: a SQLite path, or `esdb://` /
+//! `kurrentdb://`), blob store and authenticator; [`Application::build`] binds and mounts
+//! services plus `/openapi.json`, `/docs/`, `/health`, `/documents/{sha256}` and the web
+//! client (with a fallback to its `index.html`); every error answer, even those actix makes by
+//! itself, is problem+json. [`Application::run_until`] serves until a shutdown future
+//! completes, then stops gracefully. [`serve_service`] is all of that for one service.
+//!
+//! Tests (feature `testing`): `testing::TestApp` spawns services on a free port over a
+//! temporary log and mints dev tokens; `testing::expect_problem` checks a problem answer.
 
 mod app;
 pub mod auth;
