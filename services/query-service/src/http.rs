@@ -141,11 +141,22 @@ impl QueryService {
     }
 }
 
-/// A GraphQL-shaped error body with an HTTP status.
+/// A request refused before execution: problem+json (as every Plenary error is, with the
+/// platform's lowercase `code`) that is also a GraphQL response (`errors[].extensions.code`),
+/// so REST and GraphQL clients both read it.
 fn error_response(status: StatusCode, error: &QueryError) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({
-        "errors": [{ "message": error.to_string(), "extensions": { "code": error.code() } }]
-    }))
+    let code = error.code();
+    let message = error.to_string();
+    HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .json(serde_json::json!({
+            "type": format!("urn:plenary:problem:{}", code.to_ascii_lowercase()),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": message,
+            "code": code.to_ascii_lowercase(),
+            "errors": [{ "message": message, "extensions": { "code": code } }]
+        }))
 }
 
 async fn execute(

@@ -6,12 +6,15 @@ pub mod query;
 pub mod subscription;
 pub mod types;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
     Data, EmptyMutation, ErrorExtensions, Executor, Request, Response, Schema, ServerError,
+    ValidationMode,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -25,33 +28,60 @@ use crate::read_side::ReadSide;
 
 pub type PlenarySchema = Schema<Query, EmptyMutation, SubscriptionRoot>;
 
+/// Distinct documents whose parse is kept; past it the cache starts afresh, so random
+/// documents cannot grow it without bound.
+const PREPARED_DOCUMENTS: usize = 1_024;
+
+/// A document as the guard saw it: its parse and census, and whether the schema has already
+/// validated it once (then only its limits are checked again).
+struct Prepared {
+    document: ExecutableDocument,
+    census: DocumentCensus,
+    validated: AtomicBool,
+}
+
 /// The schema behind its guard: what HTTP and WebSocket requests are executed with.
-/// The guard runs once per request, before execution, rather than as an async-graphql
+///
+/// Clients send the same few documents again and again with new variables, and parsing and
+/// validating them costs more than answering them. So each distinct document is parsed once
+/// and kept, and once the full validation has passed, later requests run on a twin schema in
+/// the fast validation mode (which still enforces depth and complexity; argument values are
+/// still checked as they are read). The guard runs once per request rather than as an
 /// extension, which would cost a lookup on every resolved field.
 #[derive(Clone)]
 pub struct GuardedSchema {
-    schema: PlenarySchema,
+    /// Validates every rule.
+    strict: PlenarySchema,
+    /// The same schema checking only limits, for documents `strict` accepted before.
+    fast: PlenarySchema,
+    prepared: Arc<RwLock<HashMap<String, Arc<Prepared>>>>,
     max_aliases: usize,
     introspection: bool,
 }
 
 /// The schema with its limits, answering from `read`.
 pub fn build_schema(settings: &GraphqlSettings, read: ReadSide) -> GuardedSchema {
-    let mut builder = Schema::build(Query, EmptyMutation, SubscriptionRoot)
-        .data(read)
-        // Each request and connection brings its own reader; without one, it is anonymous.
-        .data(Viewer::anonymous())
-        .data(FreshnessWait(Duration::from_millis(
-            settings.at_least_wait_ms,
-        )))
-        .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity)
-        .limit_directives(settings.max_directives);
-    if !settings.introspection {
-        builder = builder.disable_introspection();
-    }
+    let build = |mode: ValidationMode| {
+        let mut builder = Schema::build(Query, EmptyMutation, SubscriptionRoot)
+            .data(read.clone())
+            // Each request and connection brings its own reader; without one, it is anonymous.
+            .data(Viewer::anonymous())
+            .data(FreshnessWait(Duration::from_millis(
+                settings.at_least_wait_ms,
+            )))
+            .validation_mode(mode)
+            .limit_depth(settings.max_depth)
+            .limit_complexity(settings.max_complexity)
+            .limit_directives(settings.max_directives);
+        if !settings.introspection {
+            builder = builder.disable_introspection();
+        }
+        builder.finish()
+    };
     GuardedSchema {
-        schema: builder.finish(),
+        strict: build(ValidationMode::Strict),
+        fast: build(ValidationMode::Fast),
+        prepared: Arc::default(),
         max_aliases: settings.max_aliases,
         introspection: settings.introspection,
     }
@@ -125,13 +155,37 @@ fn refuse(error: QueryError) -> ServerError {
 }
 
 impl GuardedSchema {
-    /// Parses the request once (the schema reuses the parse) and refuses what the guard
-    /// limits: unparsable documents, too many aliases, introspection when it is off.
-    fn admit(&self, request: &mut Request) -> Result<(), ServerError> {
-        let document = request
-            .parsed_query()
-            .map_err(|error| refuse(QueryError::ParseFailed(error.message)))?;
-        let census = DocumentCensus::of(document);
+    /// The prepared form of the request's document: from the cache, or parsed now.
+    fn prepare(&self, query: &str) -> Result<Arc<Prepared>, ServerError> {
+        let cache = self.prepared.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(prepared) = cache.get(query) {
+            return Ok(prepared.clone());
+        }
+        drop(cache);
+        let document = async_graphql::parser::parse_query(query)
+            .map_err(|error| refuse(QueryError::ParseFailed(error.to_string())))?;
+        let census = DocumentCensus::of(&document);
+        let prepared = Arc::new(Prepared {
+            document,
+            census,
+            validated: AtomicBool::new(false),
+        });
+        let mut cache = self
+            .prepared
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= PREPARED_DOCUMENTS {
+            cache.clear();
+        }
+        cache.insert(query.to_owned(), prepared.clone());
+        Ok(prepared)
+    }
+
+    /// Refuses what the guard limits (unparsable documents, too many aliases, introspection
+    /// when it is off); otherwise hands the parse to the request and picks the schema.
+    fn admit(&self, request: &mut Request) -> Result<(&PlenarySchema, Arc<Prepared>), ServerError> {
+        let prepared = self.prepare(&request.query)?;
+        let census = &prepared.census;
         if census.aliases > self.max_aliases {
             let limit = self.max_aliases;
             return Err(refuse(QueryError::TooManyAliases {
@@ -142,26 +196,45 @@ impl GuardedSchema {
         if census.introspection && !self.introspection {
             return Err(refuse(QueryError::IntrospectionDisabled));
         }
-        Ok(())
+        request.set_parsed_query(prepared.document.clone());
+        let schema = if prepared.validated.load(Ordering::Relaxed) {
+            &self.fast
+        } else {
+            &self.strict
+        };
+        Ok((schema, prepared))
     }
+}
+
+/// Whether a response shows that its document passed validation: errors raised by the
+/// engine before execution (validation, limits) have no path, those of resolvers have one.
+fn passed_validation(response: &Response) -> bool {
+    response.errors.iter().all(|error| !error.path.is_empty())
 }
 
 impl Executor for GuardedSchema {
     async fn execute(&self, mut request: Request) -> Response {
         match self.admit(&mut request) {
-            Ok(()) => with_codes(self.schema.execute(request).await),
+            Ok((schema, prepared)) => {
+                let response = schema.execute(request).await;
+                if passed_validation(&response) {
+                    prepared.validated.store(true, Ordering::Relaxed);
+                }
+                with_codes(response)
+            }
             Err(error) => Response::from_errors(vec![error]),
         }
     }
 
+    /// Subscriptions are long-lived and few: each is validated in full.
     fn execute_stream(
         &self,
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         match self.admit(&mut request) {
-            Ok(()) => self
-                .schema
+            Ok(_) => self
+                .strict
                 .execute_stream_with_session_data(request, session_data.unwrap_or_default())
                 .map(with_codes)
                 .boxed(),
@@ -174,6 +247,8 @@ impl Executor for GuardedSchema {
 
 #[cfg(test)]
 mod tests {
+    use async_graphql::Variables;
+
     use super::*;
 
     #[test]
@@ -198,5 +273,48 @@ mod tests {
         assert!(DocumentCensus::of(&introspection).introspection);
         let typename = async_graphql::parser::parse_query("{ __typename head }").unwrap();
         assert!(!DocumentCensus::of(&typename).introspection);
+    }
+
+    fn code(response: &Response) -> Option<String> {
+        let error = response.errors.first()?;
+        let code = error.extensions.as_ref()?.get("code")?;
+        Some(code.to_string().trim_matches('"').to_owned())
+    }
+
+    #[tokio::test]
+    async fn a_document_is_validated_in_full_until_it_passes_then_only_its_limits() {
+        let (read, _writer) = crate::read_side::read_side();
+        let schema = build_schema(&GraphqlSettings::default(), read);
+        for _ in 0..2 {
+            let invalid = schema.execute(Request::new("{ nothing }")).await;
+            assert_eq!(code(&invalid).as_deref(), Some("GRAPHQL_VALIDATION_FAILED"));
+        }
+        assert!(
+            !schema
+                .prepare("{ nothing }")
+                .unwrap()
+                .validated
+                .load(Ordering::Relaxed)
+        );
+
+        let query = "query($id: UUID!) { contribution(id: $id) { id } }";
+        let valid = Request::new(query).variables(Variables::from_json(
+            serde_json::json!({ "id": uuid::Uuid::nil() }),
+        ));
+        assert!(schema.execute(valid).await.errors.is_empty());
+        assert!(
+            schema
+                .prepare(query)
+                .unwrap()
+                .validated
+                .load(Ordering::Relaxed)
+        );
+        let bad_value = Request::new(query).variables(Variables::from_json(
+            serde_json::json!({ "id": "not a uuid" }),
+        ));
+        assert!(
+            !schema.execute(bad_value).await.errors.is_empty(),
+            "values are still checked"
+        );
     }
 }
