@@ -20,12 +20,15 @@ use crate::schema;
 /// Stop gathering once a batch holds this many events, so one commit stays short.
 const MAX_BATCH_EVENTS: usize = 8192;
 
+/// What an append's caller is told.
+pub type Outcome = Result<AppendResult, StoreError>;
+
 pub struct AppendRequest {
     pub stream: StreamId,
     pub expected: ExpectedRevision,
     /// Already validated: non-empty, distinct ids, each event within the limits.
     pub events: Vec<NewEvent>,
-    pub reply: oneshot::Sender<Result<AppendResult, StoreError>>,
+    pub reply: oneshot::Sender<Outcome>,
 }
 
 pub struct Writer {
@@ -111,11 +114,7 @@ impl Writer {
     }
 
     /// Writes the batch in one transaction. The outer error means nothing was committed.
-    #[allow(clippy::type_complexity)]
-    fn write(
-        &mut self,
-        batch: &[AppendRequest],
-    ) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), String> {
+    fn write(&mut self, batch: &[AppendRequest]) -> Result<(Vec<Outcome>, Option<u64>), String> {
         if self.conn.is_none() {
             self.conn = Some(
                 schema::open_writer(&self.path, self.busy_timeout)
@@ -165,7 +164,7 @@ fn append_one(
     tx: &rusqlite::Transaction<'_>,
     request: &AppendRequest,
     recorded_at: DateTime<Utc>,
-) -> Result<AppendResult, StoreError> {
+) -> Outcome {
     if let Some(result) = already_written(tx, request)? {
         return Ok(result);
     }
