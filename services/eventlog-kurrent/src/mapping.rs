@@ -20,7 +20,7 @@ pub const RETRY_WINDOW: usize = 256;
 
 /// The envelope fields KurrentDB has no place for, kept as the event's JSON metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct EnvelopeMetadata {
     pub schema_version: u16,
     pub actor: Actor,

@@ -132,7 +132,7 @@ impl KurrentStore {
             }
         }
         if !expected.admits(current) {
-            return Ok(Attempt::Conflict(current));
+            return Ok(Attempt::Refused(current));
         }
         let prepared = prepare_events(
             stream,
@@ -159,7 +159,7 @@ impl KurrentStore {
                     .map_err(StoreError::Corrupt)
             }
             Err(error) => match conflict_current(&error) {
-                Some(current) => Ok(Attempt::Conflict(current)),
+                Some(current) => Ok(Attempt::LostRace(current)),
                 None => Err(StoreError::internal(error)),
             },
         }
@@ -184,8 +184,11 @@ impl KurrentStore {
 
 enum Attempt {
     Done(AppendResult),
-    /// The stream was not where the append needed it; it is at this revision.
-    Conflict(Option<StreamRevision>),
+    /// The stream is not where the caller expected it; it is at this revision.
+    Refused(Option<StreamRevision>),
+    /// The caller's expectation held when the stream was read, but another writer appended
+    /// before this write landed; the stream is now at this revision.
+    LostRace(Option<StreamRevision>),
 }
 
 fn event_data(event: &PreparedEvent) -> Result<EventData, StoreError> {
@@ -213,9 +216,9 @@ impl EventStore for KurrentStore {
             attempts += 1;
             match self.try_append(stream, expected, &events).await? {
                 Attempt::Done(result) => return Ok(result),
-                Attempt::Conflict(_)
+                Attempt::LostRace(_)
                     if retries_on_conflict(expected) && attempts < MAX_WRITE_ATTEMPTS => {}
-                Attempt::Conflict(current) => {
+                Attempt::Refused(current) | Attempt::LostRace(current) => {
                     return Err(StoreError::Conflict {
                         stream: stream.to_string(),
                         expected,
