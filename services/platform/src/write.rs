@@ -534,6 +534,14 @@ impl Writer<'_> {
                 Ok(result) => {
                     self.appended += events.len() as u64;
                     let last = result.last();
+                    tracing::info!(
+                        stream,
+                        events = events.len(),
+                        revision = last.revision,
+                        position = %last.position,
+                        actor = %self.principal.person,
+                        "recorded"
+                    );
                     return Ok(self.finish(Executed {
                         stream: stream.into(),
                         events,
