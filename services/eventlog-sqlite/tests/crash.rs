@@ -51,10 +51,6 @@ fn crash_at_a_random_moment_loses_no_acknowledged_event() {
             "round {round}/{ROUNDS} (seed {seed}): killed after {kill_after:?}, {} acknowledged",
             acks.len()
         );
-        assert!(
-            !acks.is_empty(),
-            "round {round}: the child acknowledged nothing before the kill"
-        );
         for ack in acks {
             assert!(
                 acknowledged.insert(ack.id, ack.clone()).is_none(),
@@ -87,7 +83,8 @@ impl Ack {
     }
 }
 
-/// Starts the child on `db`, lets it append for `kill_after` once it is ready, SIGKILLs it and
+/// Starts the child on `db`, lets it append for `kill_after` from its first acknowledgement
+/// (so that a slow start on a busy machine still leaves something to check), SIGKILLs it and
 /// returns every acknowledgement it printed completely.
 fn run_and_kill(db: &Path, kill_after: Duration) -> Vec<Ack> {
     let mut child = KillOnDrop(
@@ -100,7 +97,7 @@ fn run_and_kill(db: &Path, kill_after: Duration) -> Vec<Ack> {
             .expect("start the child"),
     );
     let stdout = child.0.stdout.take().expect("piped stdout");
-    let (ready, is_ready) = mpsc::channel();
+    let (first_ack, acknowledging) = mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut reader = BufReader::new(stdout);
         let mut acks = Vec::new();
@@ -113,9 +110,10 @@ fn run_and_kill(db: &Path, kill_after: Duration) -> Vec<Ack> {
         {
             if line.ends_with(b"\n") {
                 let text = String::from_utf8_lossy(&line);
-                if text.trim_end() == "ready" {
-                    let _ = ready.send(());
-                } else if let Some(ack) = Ack::parse(text.trim_end()) {
+                if let Some(ack) = Ack::parse(text.trim_end()) {
+                    if acks.is_empty() {
+                        let _ = first_ack.send(());
+                    }
                     acks.push(ack);
                 }
             }
@@ -123,9 +121,9 @@ fn run_and_kill(db: &Path, kill_after: Duration) -> Vec<Ack> {
         }
         acks
     });
-    is_ready
+    acknowledging
         .recv_timeout(Duration::from_secs(60))
-        .expect("the child opened the store");
+        .expect("the child acknowledges appends");
     std::thread::sleep(kill_after);
     // On Unix this is SIGKILL: no destructor, no flush, no orderly close of the database.
     child.0.kill().expect("kill the child");
@@ -224,7 +222,7 @@ fn run_child(db: &Path) -> ! {
     runtime.block_on(async {
         let store = SqliteStore::open(db).expect("open the store");
         // The test harness has already printed "test <name> ... " without a line break.
-        println!("\nready");
+        println!();
         let appenders: Vec<_> = (0..APPENDERS)
             .map(|appender| tokio::spawn(append_forever(store.clone(), appender)))
             .collect();
