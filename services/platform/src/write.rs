@@ -659,3 +659,127 @@ pub fn actor_of(principal: &Principal) -> Actor {
 fn stream_id(stream: &str) -> Result<StreamId, ApiError> {
     StreamId::new(stream).map_err(|error| ApiError::rejected("invalid_stream", error.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use domain::events::{GroupKind, Visibility};
+    use domain::groups::{EstablishGroup, Group, GroupCommand};
+
+    use super::*;
+    use crate::Settings;
+
+    fn establish() -> GroupCommand {
+        GroupCommand::Establish(EstablishGroup {
+            group_id: "tsag".into(),
+            name: "TSAG".into(),
+            acronym: "TSAG".into(),
+            document_prefix: "TSAG".into(),
+            kind: GroupKind::ParentGroup,
+            parent: None,
+            visibility: Visibility::Public,
+            established_on: NaiveDate::from_ymd_opt(2017, 5, 1).unwrap(),
+            terms_of_reference: None,
+        })
+    }
+
+    fn secretariat() -> Principal {
+        Principal {
+            person: "elena.rossi".into(),
+            secretariat: true,
+            ..Principal::default()
+        }
+    }
+
+    fn with_key(key: &str) -> WriteRequest {
+        WriteRequest {
+            idempotency_key: Some(key.into()),
+            if_match: None,
+            route: "POST /api/groups".into(),
+        }
+    }
+
+    /// A first attempt appended its events but failed before recording its answer (a crash,
+    /// a lost connection): the retry finds its events by their derived ids and answers with
+    /// them instead of deciding again (which would now refuse: already established).
+    #[tokio::test]
+    async fn a_retry_after_an_unrecorded_answer_reports_the_events_already_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let platform = Platform::open(Settings::for_tests(dir.path()))
+            .await
+            .unwrap();
+        let who = secretariat();
+        let request = with_key("establish-tsag");
+        let failed = platform
+            .write(&who, &request, "body", async |writer| {
+                writer
+                    .execute::<Group>("group-tsag", |_| Ok(establish()))
+                    .await?;
+                Err(ApiError::Unavailable(
+                    "connection lost before the answer was recorded".into(),
+                ))
+            })
+            .await;
+        assert!(failed.is_err());
+        let head = platform.store().head().await.unwrap();
+        assert!(head.is_some());
+
+        let retried = platform
+            .write(&who, &request, "body", async |writer| {
+                let done = writer
+                    .execute::<Group>("group-tsag", |_| Ok(establish()))
+                    .await?;
+                assert_eq!(done.events.len(), 1, "the events of the first attempt");
+                Reply::created(done.receipt())
+            })
+            .await
+            .unwrap();
+        assert_eq!(retried.status(), StatusCode::CREATED);
+        let group_events = platform
+            .store()
+            .read_stream(
+                &StreamId::new("group-tsag").unwrap(),
+                ReadStream::all_forwards(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(group_events.len(), 1, "nothing decided or appended again");
+    }
+
+    #[tokio::test]
+    async fn the_same_key_from_another_person_is_another_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let platform = Platform::open(Settings::for_tests(dir.path()))
+            .await
+            .unwrap();
+        let request = with_key("k");
+        let first = platform
+            .write(&secretariat(), &request, "body", async |writer| {
+                Reply::created(
+                    writer
+                        .execute::<Group>("group-tsag", |_| Ok(establish()))
+                        .await?
+                        .receipt(),
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let someone_else = Principal {
+            person: "kwame.mensah".into(),
+            ..secretariat()
+        };
+        let second = platform
+            .write(&someone_else, &request, "body", async |writer| {
+                Reply::created(
+                    writer
+                        .execute::<Group>("group-tsag", |_| Ok(establish()))
+                        .await?
+                        .receipt(),
+                )
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(second.code(), "group.already_established");
+    }
+}
