@@ -113,6 +113,31 @@ describe('errors, right to left and accessibility', { concurrency: false }, () =
     await context.close();
   });
 
+  it('works from the keyboard: the skip link, signing in and posting a comment', async () => {
+    const { page, context } = await newPerson(browser, server.baseUrl);
+    await page.goto('/signin');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id || document.activeElement?.closest('main')?.id), 'content');
+
+    await page.locator(`button[data-person="${cast.delegates[1].id}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/');
+
+    await page.goto(meetingPath);
+    await page.locator('[data-testid="contributions"] a').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/contributions\//);
+    await page.getByLabel('Add a comment').focus();
+    await page.keyboard.type('Typed from the keyboard only.');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Post comment');
+    await page.keyboard.press('Enter');
+    await page.locator('article.comment', { hasText: 'Typed from the keyboard only.' }).waitFor();
+    await context.close();
+  });
+
   it('axe-core finds no serious or critical violation on the main pages', async () => {
     const { page, context } = await newPerson(browser, server.baseUrl);
     await signInAs(page, cast.chair.id);

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { commands, type SubjectInput } from '../api/commands';
 import { DateTime } from './common';
-import { Field, FormStatus, useForm } from './form';
+import { explain, Field, FormStatus, useForm } from './form';
 
 export interface CommentView {
   id: string;
@@ -127,7 +127,7 @@ function Comment({ ctx, thread, comment, replies }: { ctx: Context; thread: Thre
       const receipt = await commands.retractComment(session?.token, crypto.randomUUID(), thread.id, comment.id);
       ctx.onWrite(receipt.position);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   };
 

@@ -72,6 +72,8 @@ export function interceptLinks(root: HTMLElement): () => void {
     const url = new URL(anchor.href, window.location.href);
     if (url.origin !== window.location.origin) return;
     if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/documents/')) return;
+    // A link within the page (the skip link) is the browser's to follow: it moves the focus.
+    if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) return;
     event.preventDefault();
     navigate(url.pathname + url.search + url.hash);
   };
