@@ -74,7 +74,7 @@ export const ar: Messages = {
   'groups.lifetime': 'مدة العمل: {months} شهرًا',
   'groups.subgroups': 'الأفرقة العاملة',
   'groups.announce': 'الإعلان عن اجتماع',
-  'groups.participantCounts': '{contributions} مساهمات، {comments} تعليقات، {positions} مواقف',
+  'groups.participantCounts': 'المساهمات: {contributions} · التعليقات: {comments} · المواقف: {positions}',
   'groups.role.chair': 'الرئيس',
   'groups.role.viceChair': 'نائب الرئيس',
   'groups.consensusCalls': 'دعوات توافق الآراء',

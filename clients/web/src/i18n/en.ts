@@ -76,7 +76,7 @@ export const en = {
   'groups.lifetime': 'Lifetime: {months} months',
   'groups.subgroups': 'Working groups',
   'groups.announce': 'Announce a meeting',
-  'groups.participantCounts': '{contributions} contributions, {comments} comments, {positions} positions',
+  'groups.participantCounts': 'Contributions: {contributions} · comments: {comments} · positions: {positions}',
   'groups.role.chair': 'Chair',
   'groups.role.viceChair': 'Vice-chair',
   'groups.consensusCalls': 'Consensus calls',

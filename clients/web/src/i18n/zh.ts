@@ -74,7 +74,7 @@ export const zh: Messages = {
   'groups.lifetime': '存续期：{months} 个月',
   'groups.subgroups': '工作组',
   'groups.announce': '发布会议通知',
-  'groups.participantCounts': '{contributions} 份文稿，{comments} 条评论，{positions} 个立场',
+  'groups.participantCounts': '文稿：{contributions} · 评论：{comments} · 立场：{positions}',
   'groups.role.chair': '主席',
   'groups.role.viceChair': '副主席',
   'groups.consensusCalls': '协商一致征询',
