@@ -80,7 +80,7 @@ describe('forms and problem+json', () => {
 
   it('explains a refusal without field errors in plain words, in the reader language', async () => {
     const run = vi.fn(async () => {
-      throw new ApiError({ code: 'forbidden', detail: 'policy says no', status: 403 }, 403);
+      throw new ApiError({ code: 'auth.forbidden', detail: 'policy says no', status: 403 }, 403);
     });
     withApp(<TitleForm run={run} />, 'ar');
     fireEvent.click(screen.getByText('Send'));

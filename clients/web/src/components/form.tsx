@@ -9,7 +9,11 @@ import type { MessageKey, Translate } from '../i18n';
 /** A person-facing explanation for stable codes we know; the server's own words otherwise. */
 const CODE_MESSAGES: Record<string, MessageKey> = {
   unauthenticated: 'error.unauthorized',
+  'auth.unauthenticated': 'error.unauthorized',
+  UNAUTHENTICATED: 'error.unauthorized',
   forbidden: 'error.forbidden',
+  'auth.forbidden': 'error.forbidden',
+  FORBIDDEN: 'error.forbidden',
   conflict: 'error.conflict',
   precondition_failed: 'error.conflict',
   payload_too_large: 'error.tooLarge',

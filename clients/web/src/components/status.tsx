@@ -18,7 +18,9 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
   return (
     <div class="form-error" role="alert">
       <p>{explain(error, t)}</p>
-      {error instanceof ApiError && error.status === 401 ? <a href="/signin">{t('nav.signIn')}</a> : null}
+      {error instanceof ApiError && (error.status === 401 || error.problem.code === 'UNAUTHENTICATED') ? (
+        <a href={`/signin?next=${encodeURIComponent(window.location.pathname)}`}>{t('nav.signIn')}</a>
+      ) : null}
       {onRetry ? (
         <button type="button" class="secondary" onClick={onRetry}>
           {t('common.retry')}
