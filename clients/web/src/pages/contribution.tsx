@@ -12,7 +12,7 @@ import { ErrorMessage, Loading } from '../components/status';
 import { enumLabel } from '../lib/labels';
 import { isChair } from '../lib/session';
 import { formatDateTime } from '../lib/time';
-import { contributionStatusLabel } from './meeting';
+import { contributionStatusLabel, LateDecision } from './meeting';
 import type { PageProps } from '../app';
 
 function ReviseForm({ contributionId, title, onDone }: { contributionId: string; title: string; onDone: (position: string) => void }) {
@@ -110,6 +110,7 @@ export function ContributionPage({ params, search }: PageProps) {
         {c.statusReason ? <span class="muted"> {c.statusReason}</span> : null}
       </p>
       {live ? <LiveStatus /> : null}
+      {chair && live && c.status === 'AWAITING_CHAIR' ? <LateDecision id={c.id} number={c.number} onDone={onWrite} /> : null}
       <AsOfControl asOf={asOf} historyHref={`/history/contribution/${c.id}`} />
       <dl class="facts">
         <dt>{t('contribution.sources')}</dt>

@@ -36,7 +36,7 @@ export function contributionStatusLabel(status: string, late: boolean): MessageK
   }
 }
 
-function LateDecision({ id, number, onDone }: { id: string; number: string; onDone: (position: string) => void }) {
+export function LateDecision({ id, number, onDone }: { id: string; number: string; onDone: (position: string) => void }) {
   const { t, session } = useApp();
   const form = useForm({ reason: '' });
   const run = (accept: boolean) =>
