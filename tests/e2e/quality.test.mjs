@@ -13,6 +13,7 @@ describe('errors, right to left and accessibility', { concurrency: false }, () =
   let browser;
   let cast;
   let meetingPath;
+  let shortNoticeMeetingPath;
 
   before(async () => {
     server = await startServer();
@@ -73,7 +74,33 @@ describe('errors, right to left and accessibility', { concurrency: false }, () =
     await page.getByRole('button', { name: 'Announce' }).click();
     await page.waitForURL(/\/meetings\//);
     await page.getByText('An urgent liaison from TSAG needs an answer.').waitFor();
+    shortNoticeMeetingPath = new URL(page.url()).pathname;
     await context.close();
+  });
+
+  it('a document sent after the deadline is marked late and waits for the chair, who accepts it', async () => {
+    // Ten days' notice puts the contribution deadline (start minus 12 days) in the past.
+    const delegate = await newPerson(browser, server.baseUrl);
+    await signInAs(delegate.page, cast.delegates[0].id);
+    await delegate.page.goto(`${shortNoticeMeetingPath}/submit`);
+    assert.match(await delegate.page.getByTestId('countdown').textContent(), /documents submitted now are late/);
+    await delegate.page.getByLabel('Title').fill('Late input on the liaison');
+    await delegate.page.getByLabel('Agenda item').selectOption({ index: 1 });
+    await delegate.page.getByLabel('Source organisations').fill('Example Central Bank');
+    await delegate.page.getByLabel('File').setInputFiles({ name: 'late.txt', mimeType: 'text/plain', buffer: Buffer.from('late') });
+    await delegate.page.getByRole('button', { name: 'Submit' }).click();
+    await delegate.page.waitForURL(/\/contributions\//);
+    await delegate.page.getByText('Late: awaiting the chair').waitFor();
+    await delegate.context.close();
+
+    const chair = await newPerson(browser, server.baseUrl);
+    await signInAs(chair.page, cast.chair.id);
+    await chair.page.goto(shortNoticeMeetingPath);
+    const entry = chair.page.locator('[data-testid="contributions"] li', { hasText: 'Late input on the liaison' });
+    await entry.getByText('Late: awaiting the chair').waitFor();
+    await entry.getByRole('button', { name: /^Accept / }).click();
+    await entry.getByText('Late: accepted').waitFor();
+    await chair.context.close();
   });
 
   it('a contribution can be seen as it stood at an earlier point of its history', async () => {
