@@ -174,13 +174,21 @@ describe('errors, right to left and accessibility', { concurrency: false }, () =
       const link = page.locator('[data-testid="contributions"] a').first();
       return (await link.count()) > 0 ? link.getAttribute('href') : undefined;
     })();
-    if (contribution) pages.push(contribution);
+    if (contribution) pages.push(contribution, `/history/contribution/${contribution.split('/').pop()}`);
+    await page.goto(`/groups/${GROUP}`);
+    await page.locator('main h1').waitFor();
+    const deliverable = page.locator('#deliverables-heading ~ ul a').first();
+    if ((await deliverable.count()) > 0) pages.push(await deliverable.getAttribute('href'));
+    pages.push('/inbox');
+    const pagesChecked = [];
     for (const path of pages) {
       await page.goto(path);
       await page.locator('main h1').first().waitFor();
+      pagesChecked.push(path);
       const violations = await seriousViolations(page);
       assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);
     }
+    assert.ok(pagesChecked.length >= 9, `only ${pagesChecked.join(', ')} were checked`);
     await context.close();
   });
 });
