@@ -3,7 +3,6 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,16 +22,16 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
+/** The address `plenary serve` prints once it listens (and once the demo is seeded). */
+async function listeningUrl(server, log, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = /listening on (http:\/\/[\w.:[\]]+)/.exec(log.join(''));
+    if (found) return found[1];
+    if (server.exitCode !== null) throw new Error(`plenary exited with ${server.exitCode}:\n${log.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`plenary did not say where it listens within ${timeoutMs} ms:\n${log.join('')}`);
 }
 
 /** The server binary: `PLENARY_BIN`, or `target/debug/plenary` built now (a no-op when fresh). */
@@ -69,17 +68,17 @@ export async function startServer() {
     return { baseUrl, demoPeople: Array.isArray(body) ? body : body.people, log: [], stop: async () => undefined };
   }
   if (!existsSync(join(webDist, 'index.html'))) {
-    throw new Error(`${webDist} is missing: run \`npm run build\` in clients/web first (npm test does it)`);
+    throw new Error(`${webDist} is missing: run \`npm run build\` in clients/web first`);
   }
   const binary = serverBinary();
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'plenary-e2e-'));
   const log = [];
+  // Port 0: the server picks a free port and prints where it listens.
   const server = spawn(binary, ['serve', '--demo'], {
     cwd: repoRoot,
     env: {
       ...process.env,
-      PLENARY_LISTEN: `127.0.0.1:${port}`,
+      PLENARY_LISTEN: '127.0.0.1:0',
       PLENARY_STORE: join(dataDir, 'plenary.db'),
       PLENARY_DATA_DIR: dataDir,
       PLENARY_WEB_DIR: webDist,
@@ -89,7 +88,7 @@ export async function startServer() {
   });
   server.stdout.on('data', (chunk) => log.push(chunk.toString()));
   server.stderr.on('data', (chunk) => log.push(chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = await listeningUrl(server, log, 60_000);
   await waitForHttp(`${baseUrl}/api/demo/people`, server, log, 60_000);
   const demoPeople = await (await fetch(`${baseUrl}/api/demo/people`)).json();
   return {
