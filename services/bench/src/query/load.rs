@@ -11,7 +11,7 @@ use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 
 use crate::appends::round;
-use crate::latency;
+use crate::{latency, system};
 
 /// One query under load: its name, and the request bodies sent in turn (different ids).
 #[derive(Debug, Clone)]
@@ -77,9 +77,13 @@ pub async fn run(url: &str, workload: &Workload, settings: LoadSettings) -> anyh
     tokio::time::sleep(settings.warmup).await;
     measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
+    let cpu_before = process_cpu_seconds();
     tokio::time::sleep(settings.duration).await;
     measuring.store(false, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = process_cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     stop.store(true, Ordering::Relaxed);
     let mut all: Histogram<u64> = latency::histogram();
     let mut bytes = 0;
@@ -98,7 +102,22 @@ pub async fn run(url: &str, workload: &Workload, settings: LoadSettings) -> anyh
         "queriesPerSec": round(queries as f64 / seconds),
         "meanAnswerBytes": round(bytes as f64 / queries.max(1) as f64),
         "latencyMicros": latency::summary(&all),
+        // Server and load generator share this process: the CPU it got says how much of the
+        // two cores the measurement had (other work on the machine takes the rest).
+        "processCpuSeconds": cpu.map(round),
+        "processCpuMicrosPerQuery": cpu.map(|cpu| round(cpu * 1e6 / queries.max(1) as f64)),
+        "loadAverage": system::load_average(),
     }))
+}
+
+/// User plus system CPU time of this process so far, from /proc/self/stat.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel's USER_HZ is 100 on Linux.
+    Some(ticks as f64 / 100.0)
 }
 
 /// Whether a GraphQL answer carries errors. async-graphql writes `errors` after `data`, so
