@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use domain::codec::{DecodeError, DomainEvent};
 use domain::events::Event;
-use eventlog::{EventStore, RecordedEvent, StoreError};
+use eventlog::{EventStore, Position, RecordedEvent, StoreError};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -16,6 +16,8 @@ use crate::read_side::ProjectionWriter;
 
 /// Most events projected under one write lock: readers wait at most this long.
 const BATCH: usize = 2_048;
+/// Chunks decoded ahead of the one being projected.
+const DECODING_AHEAD: usize = 4;
 /// A replay at least this long reports progress even when stderr is not a terminal.
 const LONG_REPLAY: u64 = 100_000;
 
@@ -23,6 +25,8 @@ const LONG_REPLAY: u64 = 100_000;
 pub enum ProjectorError {
     #[error("following the log: {0}")]
     Store(#[from] StoreError),
+    #[error("a decoding task failed: {0}")]
+    Decoder(String),
 }
 
 /// Decodes a recorded event; `None` for types no context knows (idempotency records).
@@ -98,6 +102,25 @@ impl Progress {
 /// How long the projector waits before following the log again after a failure.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
+/// A chunk of the log, decoded: the events to project and where the chunk ended.
+struct Decoded {
+    batch: Vec<Arc<Projected>>,
+    last_read: Option<Position>,
+}
+
+fn decode_chunk(chunk: Vec<Result<RecordedEvent, StoreError>>) -> Result<Decoded, StoreError> {
+    let mut batch = Vec::with_capacity(chunk.len());
+    let mut last_read = None;
+    for item in chunk {
+        let recorded = item?;
+        last_read = Some(recorded.position);
+        if let Some(projected) = decode(recorded) {
+            batch.push(Arc::new(projected));
+        }
+    }
+    Ok(Decoded { batch, last_read })
+}
+
 /// Follows the log for as long as the process runs: replays it into `writer`, then projects
 /// each new event. When the store fails, it logs, waits and follows again from its head, so
 /// nothing is projected twice or skipped.
@@ -130,18 +153,18 @@ async fn follow(
     let mut progress = replay_end
         .filter(|_| rebuilding)
         .map(|head| Progress::new(head.commit));
-    let mut subscription = store.subscribe_all(after).await?.ready_chunks(BATCH);
+    // Decoding runs on blocking threads, a few chunks ahead of projecting, so both cores work
+    // during a rebuild; `buffered` keeps the chunks in log order.
+    let mut decoded = store
+        .subscribe_all(after)
+        .await?
+        .ready_chunks(BATCH)
+        .map(|chunk| tokio::task::spawn_blocking(move || decode_chunk(chunk)))
+        .buffered(DECODING_AHEAD);
     let mut replayed: u64 = 0;
-    while let Some(chunk) = subscription.next().await {
-        let mut batch = Vec::with_capacity(chunk.len());
-        let mut last_read = None;
-        for item in chunk {
-            let recorded = item?;
-            last_read = Some(recorded.position);
-            if let Some(projected) = decode(recorded) {
-                batch.push(Arc::new(projected));
-            }
-        }
+    while let Some(chunk) = decoded.next().await {
+        let Decoded { batch, last_read } =
+            chunk.map_err(|e| ProjectorError::Decoder(e.to_string()))??;
         replayed += batch.len() as u64;
         writer.apply_batch(batch, replay_end);
         if let (Some(p), Some(last)) = (progress.as_mut(), last_read) {
