@@ -77,8 +77,8 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the log at `path`, brings its schema up to date and starts
-    /// the writer thread. Needs no async runtime.
+    /// Opens the log at `path`, creating the file and its directory if needed, brings its
+    /// schema up to date and starts the writer thread. Needs no async runtime.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Self::open_with(path, OpenOptions::default())
     }
@@ -86,6 +86,15 @@ impl SqliteStore {
     /// [`SqliteStore::open`] with settings other than the defaults.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
+        // A data directory named in the configuration need not exist yet.
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|error| {
+                StoreError::Internal(format!("creating {}: {error}", parent.display()))
+            })?;
+        }
         let mut conn = schema::open_writer(&path, options.busy_timeout).map_err(|error| {
             StoreError::Internal(format!("opening {}: {error}", path.display()))
         })?;

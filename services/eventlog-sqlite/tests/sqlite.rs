@@ -40,7 +40,12 @@ async fn read(store: &SqliteStore, name: &str) -> Vec<RecordedEvent> {
 
 #[tokio::test]
 async fn a_fresh_file_gets_the_latest_schema_and_reopening_changes_nothing() {
-    let (_dir, path) = fresh();
+    let (dir, _) = fresh();
+    let path = dir
+        .path()
+        .join("data")
+        .join("plenary")
+        .join("events.sqlite3");
     let store = SqliteStore::open(&path).expect("open");
     assert_eq!(user_version(&path), SCHEMA_VERSION);
     let written = store
