@@ -95,6 +95,15 @@ export const commands = {
     );
   },
 
+  withdrawContribution: (token: string | undefined, key: string, contributionId: string, reason?: string) =>
+    settle(
+      api.POST('/api/contributions/{contribution_id}/withdraw', {
+        ...writeHeaders(token, key),
+        params: { path: { contribution_id: contributionId }, header: { 'Idempotency-Key': key } },
+        body: { reason },
+      }),
+    ),
+
   acceptLate: (token: string | undefined, key: string, contributionId: string, reason?: string) =>
     settle(
       api.POST('/api/contributions/{contribution_id}/accept', {

@@ -140,6 +140,7 @@ export const ar: Messages = {
   'contribution.revisions': 'المراجعات',
   'contribution.revision': 'المراجعة {n}',
   'contribution.revise': 'تقديم مراجعة',
+  'contribution.withdraw': 'سحب هذه المساهمة',
   'contribution.revisionNote': 'ما الذي تغيّر',
   'contribution.file': 'الملف',
   'contribution.fileHint': 'الوثيقة في ملف (PDF أو Word أو نص).',

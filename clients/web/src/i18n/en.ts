@@ -145,6 +145,7 @@ export const en = {
   'contribution.revisions': 'Revisions',
   'contribution.revision': 'Revision {n}',
   'contribution.revise': 'Submit a revision',
+  'contribution.withdraw': 'Withdraw this contribution',
   'contribution.revisionNote': 'What changed',
   'contribution.file': 'File',
   'contribution.fileHint': 'The document as a file (PDF, Word or text).',

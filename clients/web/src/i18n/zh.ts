@@ -140,6 +140,7 @@ export const zh: Messages = {
   'contribution.revisions': '修订版',
   'contribution.revision': '第 {n} 次修订',
   'contribution.revise': '提交修订版',
+  'contribution.withdraw': '撤回此文稿',
   'contribution.revisionNote': '修改说明',
   'contribution.file': '文件',
   'contribution.fileHint': '文稿文件（PDF、Word 或纯文本）。',

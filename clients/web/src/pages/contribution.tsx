@@ -52,6 +52,33 @@ function ReviseForm({ contributionId, title, onDone }: { contributionId: string;
   );
 }
 
+function WithdrawForm({ contributionId, onDone }: { contributionId: string; onDone: (position: string) => void }) {
+  const { t, session } = useApp();
+  const form = useForm({ reason: '' });
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    void form.submit(async (values, key) => {
+      const receipt = await commands.withdrawContribution(session?.token, key, contributionId, values.reason.trim() || undefined);
+      onDone(receipt.position);
+      return undefined;
+    });
+  };
+  return (
+    <details class="panel">
+      <summary>{t('contribution.withdraw')}</summary>
+      <form onSubmit={onSubmit} noValidate>
+        <FormStatus general={form.general} />
+        <Field label={t('common.reason')} name="reason" error={form.errors.reason}>
+          {(props) => <input {...props} value={form.values.reason} onInput={(e) => form.set('reason', e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="danger" disabled={form.submitting}>
+          {t('contribution.withdraw')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
 export function ContributionPage({ params, search }: PageProps) {
   const { t, formatLocale, timeZone, session, seenPosition, noteWrite } = useApp();
   const asOf = asOfParam(search);
@@ -147,7 +174,12 @@ export function ContributionPage({ params, search }: PageProps) {
         </section>
       ) : null}
 
-      {author && live && c.status !== 'WITHDRAWN' ? <ReviseForm contributionId={c.id} title={c.title} onDone={onWrite} /> : null}
+      {author && live && c.status !== 'WITHDRAWN' ? (
+        <>
+          <ReviseForm contributionId={c.id} title={c.title} onDone={onWrite} />
+          <WithdrawForm contributionId={c.id} onDone={onWrite} />
+        </>
+      ) : null}
 
       <section aria-labelledby="calls-heading">
         <h2 id="calls-heading">{t('groups.consensusCalls')}</h2>
