@@ -2,8 +2,10 @@
 //! the same fold answers "now" (kept live) and "as of position p" (folded on demand).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::codec::{DecodeError, DomainEvent};
 use domain::events::{
     AgendaItem, CallId, CommentEvent, CommentId, ConsensusEvent, ContributionEvent, ContributionId,
     DecisionId, DeliverableEvent, DeliverableId, DocumentRef, Event, GroupEvent, GroupId,
@@ -14,14 +16,30 @@ use domain::events::{
 use eventlog::{Position, RecordedEvent};
 use uuid::Uuid;
 
-/// A recorded event together with its decoded domain event.
+/// A recorded event together with its decoded domain event. The read models keep only the
+/// recorded event (the audit trail needs its exact payload); the decoded one is made again
+/// when an earlier state is folded, which halves the memory held per event.
 #[derive(Debug, Clone)]
 pub struct Projected {
-    pub recorded: RecordedEvent,
+    pub recorded: Arc<RecordedEvent>,
     pub event: Event,
 }
 
 impl Projected {
+    /// Decodes a recorded event; `None` for types no context knows (idempotency records),
+    /// which readers of the whole log skip.
+    pub fn decode(recorded: Arc<RecordedEvent>) -> Result<Option<Self>, DecodeError> {
+        match Event::decode(
+            &recorded.event_type,
+            recorded.schema_version,
+            &recorded.payload,
+        ) {
+            Ok(event) => Ok(Some(Self { recorded, event })),
+            Err(DecodeError::UnknownType(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     pub fn position(&self) -> Position {
         self.recorded.position
     }
@@ -67,18 +85,15 @@ pub trait Fold: Clone + Send + Sync + 'static {
     fn span(&self) -> &Span;
 
     /// Folds a stream's events up to and including `as_of`.
-    fn fold_until<'a>(
-        events: impl IntoIterator<Item = &'a Projected>,
-        as_of: Position,
-    ) -> Option<Self> {
+    fn fold_until(events: impl IntoIterator<Item = Projected>, as_of: Position) -> Option<Self> {
         let mut state: Option<Self> = None;
         for entry in events
             .into_iter()
             .take_while(|entry| entry.position() <= as_of)
         {
             match state.as_mut() {
-                Some(state) => state.apply(entry),
-                None => state = Self::start(entry),
+                Some(state) => state.apply(&entry),
+                None => state = Self::start(&entry),
             }
         }
         state

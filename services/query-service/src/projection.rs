@@ -13,7 +13,7 @@ use domain::events::{
     DeliverableEvent, DeliverableId, Event, GroupEvent, GroupId, MeetingEvent, MeetingId, PersonId,
     ThreadId, TransmittalId,
 };
-use eventlog::Position;
+use eventlog::{Position, RecordedEvent};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -61,7 +61,7 @@ pub struct ReadModels {
     /// Time and position of every projected event, in log order, to turn a time into a position.
     times: Vec<(DateTime<Utc>, Position)>,
     /// Every projected event of every stream: the audit trails and the source of time travel.
-    pub streams: HashMap<String, Vec<Arc<Projected>>>,
+    pub streams: HashMap<String, Vec<Arc<RecordedEvent>>>,
     pub groups: BTreeMap<GroupId, Arc<GroupState>>,
     pub meetings: HashMap<MeetingId, Arc<MeetingState>>,
     pub contributions: HashMap<ContributionId, Arc<ContributionState>>,
@@ -109,20 +109,21 @@ fn upsert<K: std::hash::Hash + Eq + Clone, T: Fold>(
 impl ReadModels {
     /// Projects one event. Events must come in log order; an event at or before the head is
     /// ignored, so a replayed batch cannot count twice.
-    pub fn apply(&mut self, entry: Arc<Projected>) {
+    pub fn apply(&mut self, entry: &Projected) {
         let position = entry.position();
         if self.head.is_some_and(|head| position <= head) {
             return;
         }
         self.head = Some(position);
         self.times.push((entry.recorded_at(), position));
-        self.index(&entry);
+        self.index(entry);
         // Look up before inserting: most events go to an existing stream, without a new key.
         let stream = entry.recorded.stream_id.as_str();
+        let recorded = entry.recorded.clone();
         match self.streams.get_mut(stream) {
-            Some(events) => events.push(entry),
+            Some(events) => events.push(recorded),
             None => {
-                self.streams.insert(stream.to_owned(), vec![entry]);
+                self.streams.insert(stream.to_owned(), vec![recorded]);
             }
         }
     }
@@ -301,8 +302,16 @@ impl ReadModels {
         index.checked_sub(1).map(|i| self.times[i].1)
     }
 
-    pub fn stream(&self, stream: &str) -> &[Arc<Projected>] {
+    pub fn stream(&self, stream: &str) -> &[Arc<RecordedEvent>] {
         self.streams.get(stream).map_or(&[], Vec::as_slice)
+    }
+
+    /// A stream's events decoded again, for folding an earlier state. They decoded when they
+    /// were projected, so none fails now.
+    fn decoded(&self, stream: &str) -> impl Iterator<Item = Projected> {
+        self.stream(stream)
+            .iter()
+            .filter_map(|r| Projected::decode(r.clone()).ok().flatten())
     }
 
     /// An entity as it stood at `as_of` (`None`: now), from its current state when nothing
@@ -318,7 +327,7 @@ impl ReadModels {
         } else if span.updated <= as_of {
             Some(current.clone())
         } else {
-            T::fold_until(self.stream(&span.stream).iter().map(Arc::as_ref), as_of).map(Arc::new)
+            T::fold_until(self.decoded(&span.stream), as_of).map(Arc::new)
         }
     }
 
@@ -371,7 +380,7 @@ impl ReadModels {
 
     /// The ids of entities a stream holds, by the stream's kind.
     pub fn entity_of_stream(&self, stream: &str) -> Option<(EntityKind, Uuid)> {
-        let first = self.stream(stream).first()?;
+        let first = self.decoded(stream).next()?;
         let entity = match &first.event {
             Event::Contribution(ContributionEvent::ContributionSubmitted(e)) => {
                 (EntityKind::Contribution, e.contribution_id)
@@ -396,7 +405,7 @@ impl ReadModels {
 impl ReadModels {
     /// The group a stream belongs to, named by the event that opened it.
     pub fn group_of_stream(&self, stream: &str) -> Option<GroupId> {
-        let first = self.stream(stream).first()?;
+        let first = self.decoded(stream).next()?;
         let group = match &first.event {
             Event::Group(GroupEvent::GroupEstablished(e)) => &e.group_id,
             Event::Meeting(MeetingEvent::NoticeWaived(e)) => &e.group_id,
@@ -798,8 +807,8 @@ mod tests {
         let log = fg_dfc();
         let third = log.models.stream(&streams::group("fg-dfc"))[1].clone();
         assert_eq!(
-            log.models.position_at(third.recorded_at()),
-            Some(third.position())
+            log.models.position_at(third.recorded_at),
+            Some(third.position)
         );
         let long_before: DateTime<Utc> = "2000-01-01T00:00:00Z".parse().unwrap();
         assert_eq!(log.models.position_at(long_before), None);
@@ -808,8 +817,9 @@ mod tests {
     #[test]
     fn an_event_at_or_before_the_head_is_not_projected_twice() {
         let mut log = fg_dfc();
-        let replayed = log.models.stream(&streams::contribution(CONTRIBUTION))[0].clone();
-        log.models.apply(replayed);
+        let recorded = log.models.stream(&streams::contribution(CONTRIBUTION))[0].clone();
+        let replayed = Projected::decode(recorded).unwrap().unwrap();
+        log.models.apply(&replayed);
         assert_eq!(log.models.contribution_order, [CONTRIBUTION]);
         assert_eq!(
             log.models

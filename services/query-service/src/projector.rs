@@ -5,8 +5,6 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domain::codec::{DecodeError, DomainEvent};
-use domain::events::Event;
 use eventlog::{EventStore, Position, RecordedEvent, StoreError};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -33,13 +31,9 @@ pub enum ProjectorError {
 /// An event that cannot be read is logged and skipped: the read side stays up, the log is
 /// untouched, and the error names the event to repair the code against.
 pub fn decode(recorded: RecordedEvent) -> Option<Projected> {
-    match Event::decode(
-        &recorded.event_type,
-        recorded.schema_version,
-        &recorded.payload,
-    ) {
-        Ok(event) => Some(Projected { recorded, event }),
-        Err(DecodeError::UnknownType(_)) => None,
+    let recorded = Arc::new(recorded);
+    match Projected::decode(recorded.clone()) {
+        Ok(projected) => projected,
         Err(error) => {
             tracing::error!(
                 %error,

@@ -107,7 +107,7 @@ impl ProjectionWriter {
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             for entry in &batch {
-                models.apply(entry.clone());
+                models.apply(entry);
             }
         }
         self.head.send_replace(Some(last));

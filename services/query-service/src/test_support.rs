@@ -37,7 +37,7 @@ impl Recorder {
     pub fn record(&mut self, stream: &str, event: Event) -> Position {
         let projected = self.projected(stream, event);
         let position = projected.position();
-        self.models.apply(Arc::new(projected));
+        self.models.apply(&projected);
         position
     }
 
@@ -66,7 +66,10 @@ impl Recorder {
             hash: EventHash([1; 32]),
         };
         *revision += 1;
-        Projected { recorded, event }
+        Projected {
+            recorded: Arc::new(recorded),
+            event,
+        }
     }
 }
 

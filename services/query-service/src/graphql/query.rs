@@ -306,7 +306,7 @@ impl Query {
             }
             Ok(m.stream(&stream)
                 .iter()
-                .take_while(|e| as_of.is_none_or(|as_of| e.position() <= as_of))
+                .take_while(|e| as_of.is_none_or(|as_of| e.position <= as_of))
                 .map(|e| AuditEvent(e.clone()))
                 .collect())
         })

@@ -10,14 +10,14 @@ use async_graphql::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::events::{DocumentRef, ObjectionRecord, Subject};
-use eventlog::Position;
+use eventlog::{Position, RecordedEvent};
 use uuid::Uuid;
 
 use crate::access::Viewer;
 use crate::entities::{
     CallState, CommentState, ContributionState, ContributionStatus, DecisionState,
-    DeliverableState, GroupState, MeetingState, PositionRecord, Projected, ThreadState,
-    TransmittalOutcome, TransmittalState,
+    DeliverableState, GroupState, MeetingState, PositionRecord, ThreadState, TransmittalOutcome,
+    TransmittalState,
 };
 use crate::graphql::errors::QueryError;
 use crate::projection::{ReadModels, count_until};
@@ -338,34 +338,34 @@ pub struct ViewerInfo {
 // ------------------------------------------------------------------------------ audit trail
 
 /// One event that shaped an entity, with everything needed to verify its hash chain.
-pub struct AuditEvent(pub Arc<Projected>);
+pub struct AuditEvent(pub Arc<RecordedEvent>);
 
 #[Object]
 impl AuditEvent {
     async fn id(&self) -> Uuid {
-        self.0.recorded.id
+        self.0.id
     }
     #[graphql(name = "type")]
     async fn event_type(&self) -> &str {
-        &self.0.recorded.event_type
+        &self.0.event_type
     }
     async fn schema_version(&self) -> u16 {
-        self.0.recorded.schema_version
+        self.0.schema_version
     }
     async fn stream(&self) -> &str {
-        self.0.recorded.stream_id.as_str()
+        self.0.stream_id.as_str()
     }
     async fn revision(&self) -> u64 {
-        self.0.recorded.revision
+        self.0.revision
     }
     async fn position(&self) -> LogPosition {
-        LogPosition(self.0.recorded.position)
+        LogPosition(self.0.position)
     }
     async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded.recorded_at
+        self.0.recorded_at
     }
     async fn actor(&self) -> Actor {
-        let a = &self.0.recorded.actor;
+        let a = &self.0.actor;
         Actor {
             subject: a.subject.clone(),
             display_name: a.display_name.clone(),
@@ -373,22 +373,22 @@ impl AuditEvent {
         }
     }
     async fn correlation_id(&self) -> Uuid {
-        self.0.recorded.correlation_id
+        self.0.correlation_id
     }
     async fn causation_id(&self) -> Option<Uuid> {
-        self.0.recorded.causation_id
+        self.0.causation_id
     }
     /// Hex SHA-256 of the previous event in the stream; null at revision 0.
     async fn previous_hash(&self) -> Option<String> {
-        self.0.recorded.previous_hash.map(|h| h.to_string())
+        self.0.previous_hash.map(|h| h.to_string())
     }
     /// Hex SHA-256 over the canonical encoding (schema/events/HASHING.md).
     async fn hash(&self) -> String {
-        self.0.recorded.hash.to_string()
+        self.0.hash.to_string()
     }
     /// The payload exactly as stored.
     async fn payload(&self) -> Json<serde_json::Value> {
-        Json(serde_json::from_str(self.0.recorded.payload.get()).unwrap_or_default())
+        Json(serde_json::from_str(self.0.payload.get()).unwrap_or_default())
     }
 }
 
@@ -396,7 +396,7 @@ fn audit_trail(models: &ReadModels, stream: &str, as_of: Option<Position>) -> Ve
     models
         .stream(stream)
         .iter()
-        .take_while(|e| as_of.is_none_or(|as_of| e.position() <= as_of))
+        .take_while(|e| as_of.is_none_or(|as_of| e.position <= as_of))
         .map(|e| AuditEvent(e.clone()))
         .collect()
 }
