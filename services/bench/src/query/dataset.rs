@@ -678,3 +678,58 @@ pub async fn generate(
     });
     Ok((store, dataset, figures))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cycle_is_161_valid_events_that_the_codec_reads_back_in_causal_order() {
+        let phases = cycle(5, &[Uuid::nil()]);
+        assert_eq!(count(&phases), 161);
+        let mut types = Vec::new();
+        for append in phases.iter().flatten() {
+            StreamId::new(append.stream.clone()).unwrap();
+            for event in &append.events {
+                eventlog::validate_new_event(event).unwrap();
+                Event::decode(&event.event_type, event.schema_version, &event.payload).unwrap();
+                types.push(event.event_type.as_str());
+            }
+        }
+        let first = |name: &str| types.iter().position(|t| *t == name).unwrap();
+        assert!(first("MeetingAnnounced") < first("ContributionSubmitted"));
+        assert!(first("ContributionSubmitted") < first("CommentPosted"));
+        assert!(first("DraftPublished") < first("ConsensusCallOpened"));
+        assert!(first("DecisionRecorded") < first("DeliverableApproved"));
+        assert_eq!(types.last(), Some(&"DeliverableTransmitted"));
+    }
+
+    #[test]
+    fn cycles_round_robin_over_the_groups_with_their_own_numbers() {
+        let number_of = |index: u64| {
+            let phases = cycle(index, &[Uuid::nil()]);
+            let submitted = &phases[1][0].events[0];
+            let Event::Contribution(ContributionEvent::ContributionSubmitted(c)) = Event::decode(
+                &submitted.event_type,
+                submitted.schema_version,
+                &submitted.payload,
+            )
+            .unwrap() else {
+                panic!("the second phase starts with a submission");
+            };
+            (c.group_id, c.number)
+        };
+        assert_eq!(
+            number_of(0),
+            ("fg-dfc".to_string(), "DFC-I-001".to_string())
+        );
+        assert_eq!(
+            number_of(1),
+            ("fg-ai4h".to_string(), "AI4H-I-001".to_string())
+        );
+        assert_eq!(
+            number_of(4),
+            ("fg-dfc".to_string(), "DFC-I-021".to_string())
+        );
+    }
+}

@@ -137,3 +137,30 @@ pub fn bodies(query: &str, variables: impl IntoIterator<Item = Value>) -> Arc<Ve
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_with_errors_is_told_from_one_without() {
+        assert!(!has_errors(
+            br#"{"data":{"contribution":{"title":"errors"}}}"#
+        ));
+        assert!(has_errors(
+            br#"{"data":{"contribution":null},"errors":[{"message":"forbidden"}]}"#
+        ));
+        let mut long = br#"{"data":{"x":""#.to_vec();
+        long.extend(std::iter::repeat_n(b'a', 100_000));
+        long.extend(br#""},"errors":[{"message":"late"}]}"#);
+        assert!(has_errors(&long));
+    }
+
+    #[test]
+    fn the_process_cpu_time_is_read_from_proc_and_only_grows() {
+        let before = process_cpu_seconds().expect("/proc/self/stat on Linux");
+        let busy: u64 = (0..20_000_000u64).map(|n| n.wrapping_mul(n) % 7).sum();
+        let after = process_cpu_seconds().expect("/proc/self/stat on Linux");
+        assert!(busy > 0 && after >= before, "{before} then {after}");
+    }
+}
