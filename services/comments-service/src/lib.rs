@@ -44,7 +44,6 @@ pub struct OpenThreadBody {
     #[schema(example = "fg-dfc")]
     pub group_id: GroupId,
     /// What the thread is about; it must exist in that group.
-    #[schema(value_type = platform::schemas::Subject)]
     pub subject: Subject,
     #[schema(example = "Section 3 should cite the central bank survey.")]
     pub text: String,

@@ -45,7 +45,6 @@ pub struct OpenCallBody {
     #[schema(example = "fg-dfc")]
     pub group_id: GroupId,
     /// What consensus is sought on; it must exist in that group.
-    #[schema(value_type = platform::schemas::Subject)]
     pub subject: Subject,
     #[schema(example = "Can the meeting agree the terminology report as a deliverable?")]
     pub question: String,
@@ -64,7 +63,6 @@ pub struct CallAnswer {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PositionBody {
-    #[schema(value_type = platform::schemas::Stance)]
     pub stance: Stance,
     /// Required when objecting.
     pub reason: Option<String>,
@@ -75,7 +73,6 @@ pub struct PositionBody {
 pub struct PositionAnswer {
     pub call_id: Uuid,
     pub participant: String,
-    #[schema(value_type = platform::schemas::Stance)]
     pub stance: Stance,
     #[serde(flatten)]
     pub receipt: Receipt,
@@ -84,13 +81,11 @@ pub struct PositionAnswer {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DecisionBody {
-    #[schema(value_type = platform::schemas::Outcome)]
     pub outcome: Outcome,
     pub summary: String,
     /// Every standing objection with what became of it; an approving outcome cannot stand
     /// with a sustained one.
     #[serde(default)]
-    #[schema(value_type = Vec<platform::schemas::ObjectionRecord>)]
     pub objections: Vec<ObjectionRecord>,
 }
 
@@ -99,11 +94,9 @@ pub struct DecisionBody {
 pub struct CorrectionBody {
     /// The decision in force that this one corrects.
     pub corrects: Uuid,
-    #[schema(value_type = platform::schemas::Outcome)]
     pub outcome: Outcome,
     pub summary: String,
     #[serde(default)]
-    #[schema(value_type = Vec<platform::schemas::ObjectionRecord>)]
     pub objections: Vec<ObjectionRecord>,
     /// Why the earlier decision is corrected.
     pub reason: String,
@@ -116,7 +109,6 @@ pub struct DecisionAnswer {
     pub decision_id: Uuid,
     /// The decision this one corrects, for a correction.
     pub corrects: Option<Uuid>,
-    #[schema(value_type = platform::schemas::Outcome)]
     pub outcome: Outcome,
     #[serde(flatten)]
     pub receipt: Receipt,

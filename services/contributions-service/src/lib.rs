@@ -102,7 +102,6 @@ pub struct ContributionAnswer {
     pub revision: u32,
     /// Submitted (or revised) after the deadline: waits for the chair.
     pub late: bool,
-    #[schema(value_type = platform::schemas::DocumentRef)]
     pub document: DocumentRef,
     #[serde(flatten)]
     pub receipt: Receipt,
@@ -558,6 +557,7 @@ fn may_read(who: Option<&Principal>, group_id: &str, group: &GroupState) -> bool
 
 /// Downloads the contribution's current document (its latest revision).
 #[utoipa::path(get, path = "/api/contributions/{contribution_id}/document", tag = "contributions",
+    operation_id = "download_contribution_document",
     params(("contribution_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "the document, with its media type", content_type = "application/octet-stream"),

@@ -117,7 +117,6 @@ pub struct DraftAnswer {
     pub version: u32,
     /// The output document number: `DFC-O-005`.
     pub number: String,
-    #[schema(value_type = platform::schemas::DocumentRef)]
     pub document: DocumentRef,
     #[serde(flatten)]
     pub receipt: Receipt,

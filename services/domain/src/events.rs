@@ -23,6 +23,7 @@ pub type TransmittalId = Uuid;
 pub type ReportId = Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum GroupKind {
     /// Creates and oversees other groups (TSAG).
@@ -36,6 +37,7 @@ pub enum GroupKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Visibility {
     /// Documents and discussions readable by anyone ("documents will be made publicly available").
@@ -45,6 +47,7 @@ pub enum Visibility {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TermsOfReference {
     pub objectives: Vec<String>,
@@ -56,6 +59,7 @@ pub struct TermsOfReference {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MembershipCategory {
     MemberState,
@@ -69,6 +73,7 @@ pub enum MembershipCategory {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum OfficerRole {
     Chair,
@@ -77,17 +82,30 @@ pub enum OfficerRole {
 
 /// What a comment thread, a consensus call or a decision is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
+// For utoipa 5, which ignores `rename_all_fields` and takes an id alias for a schema of its
+// own, each variant repeats the renaming and each id names `Uuid`.
 pub enum Subject {
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     Contribution {
+        #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
         id: ContributionId,
     },
     /// A deliverable, optionally one of its draft versions.
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     Deliverable {
+        #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
         id: DeliverableId,
         version: Option<u32>,
     },
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     AgendaItem {
+        #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
         meeting_id: MeetingId,
         item: String,
     },
@@ -95,6 +113,7 @@ pub enum Subject {
 
 /// A stored document: content-addressed in the blob store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentRef {
     /// Lowercase hex SHA-256 of the file; also its name in the blob store.
@@ -105,9 +124,11 @@ pub struct DocumentRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AgendaItem {
     /// Its number on the agenda: `1`, `4.2`.
+    #[cfg_attr(feature = "openapi", schema(example = "4.2"))]
     pub id: String,
     pub title: String,
 }
@@ -388,6 +409,7 @@ pub enum CommentEvent {
 // ------------------------------------------------------- consensus (stream `consensus-{id}`)
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Stance {
     Support,
@@ -397,6 +419,7 @@ pub enum Stance {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     Agreed,
@@ -415,6 +438,7 @@ impl Outcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Disposition {
     Withdrawn,
@@ -425,8 +449,10 @@ pub enum Disposition {
 
 /// An objection raised during the call and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectionRecord {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub participant: PersonId,
     pub reason: String,
     pub disposition: Disposition,

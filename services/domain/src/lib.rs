@@ -13,6 +13,11 @@
 //! Facts from other aggregates travel inside commands (a meeting's deadline and agenda in
 //! `SubmitContribution`, the parent meeting's start in `TransmitDeliverable`); the states
 //! offer them (`MeetingState::facts`, `MeetingState::as_parent_meeting`, `GroupState::roles_of`).
+//!
+//! Feature `openapi`: the value types the HTTP API exposes (`Subject`, `DocumentRef`,
+//! `Stance`, ...) derive `utoipa::ToSchema`, so the services' OpenAPI documents name them
+//! directly. The derive only describes their serde shape; it does no IO, so the domain stays
+//! pure with it on.
 
 mod aggregate;
 pub mod codec;

@@ -63,16 +63,13 @@ pub struct EstablishGroupBody {
     /// Prefix of the group's document numbers.
     #[schema(example = "DFC")]
     pub document_prefix: String,
-    #[schema(value_type = platform::schemas::GroupKind)]
     pub kind: GroupKind,
     /// Required for every kind but a parent group.
     #[schema(example = "tsag")]
     pub parent_id: Option<GroupId>,
-    #[schema(value_type = platform::schemas::Visibility)]
     pub visibility: Visibility,
     pub established_on: NaiveDate,
     /// Required for focus groups and initiatives.
-    #[schema(value_type = Option<platform::schemas::TermsOfReference>)]
     pub terms_of_reference: Option<TermsOfReference>,
 }
 
@@ -107,7 +104,6 @@ pub struct LifetimeAnswer {
 pub struct OfficerBody {
     #[schema(example = "david.wen")]
     pub person: String,
-    #[schema(value_type = platform::schemas::OfficerRole)]
     pub role: OfficerRole,
 }
 
@@ -129,7 +125,6 @@ pub struct RegisterParticipantBody {
     pub display_name: String,
     #[schema(example = "People's Bank of China")]
     pub organisation: String,
-    #[schema(value_type = platform::schemas::MembershipCategory)]
     pub category: MembershipCategory,
     /// ISO 3166-1 alpha-2.
     #[schema(example = "CN")]
@@ -307,7 +302,7 @@ async fn appoint_officer(
 #[utoipa::path(delete, path = "/api/groups/{group_id}/officers/{role}/{person}", tag = "groups",
     params(
         ("group_id" = String, Path),
-        ("role" = platform::schemas::OfficerRole, Path),
+        ("role" = OfficerRole, Path),
         ("person" = String, Path),
         platform::write::WriteHeaders
     ),

@@ -46,7 +46,6 @@ pub struct AnnounceMeetingBody {
     pub remote_participation: bool,
     pub registration_deadline: Option<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Vec<platform::schemas::AgendaItem>)]
     pub agenda: Vec<AgendaItem>,
     /// Needed when the meeting starts in fewer than 28 days; recorded as a notice waiver.
     pub waiver_reason: Option<String>,
@@ -69,7 +68,6 @@ pub struct MeetingAnswer {
 #[serde(rename_all = "camelCase")]
 pub struct AgendaAnswer {
     pub meeting_id: Uuid,
-    #[schema(value_type = Vec<platform::schemas::AgendaItem>)]
     pub agenda: Vec<AgendaItem>,
     #[serde(flatten)]
     pub receipt: Receipt,
@@ -147,7 +145,7 @@ async fn announce(
 /// Adds an item to an announced meeting's agenda.
 #[utoipa::path(post, path = "/api/meetings/{meeting_id}/agenda-items", tag = "meetings",
     params(("meeting_id" = uuid::Uuid, Path), platform::write::WriteHeaders),
-    request_body = platform::schemas::AgendaItem,
+    request_body = AgendaItem,
     responses(
         (status = 201, description = "added", body = AgendaAnswer),
         (status = "4XX", description = "refused", body = Problem, content_type = "application/problem+json"),

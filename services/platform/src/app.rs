@@ -328,7 +328,7 @@ pub async fn serve_service(service: Service) -> anyhow::Result<()> {
 }
 
 /// Downloads a stored document by its SHA-256, as named in events' `DocumentRef`s.
-#[utoipa::path(get, path = "/documents/{sha256}", tag = "documents",
+#[utoipa::path(get, path = "/documents/{sha256}", tag = "documents", operation_id = "download_document",
     params(("sha256" = String, Path, description = "lowercase hex SHA-256 of the document")),
     responses(
         (status = 200, description = "the document, with its media type", content_type = "application/octet-stream"),

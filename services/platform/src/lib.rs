@@ -78,9 +78,10 @@
 //! [`blobs::BlobStore::respond`] answers a download; `/documents/{sha256}` serves any blob.
 //!
 //! Request bodies: [`Json`] replaces `web::Json` (problem+json with the field path on a bad
-//! body, 415 for another content type, 413 over `limits.json_body_bytes`). OpenAPI: name the
-//! schema of a domain type with `#[schema(value_type = platform::schemas::GroupKind)]`, add
-//! `params(platform::write::WriteHeaders)` to write routes and
+//! body, 415 for another content type, 413 over `limits.json_body_bytes`). OpenAPI: the
+//! domain's API value types (`GroupKind`, `Subject`, ...) derive `ToSchema` themselves (the
+//! platform turns on `domain`'s feature `openapi`), so a field of such a type needs no
+//! `#[schema(value_type = ...)]`; add `params(platform::write::WriteHeaders)` to write routes and
 //! `modifiers(&platform::openapi::BearerAuth)` to the `ApiDoc`.
 //!
 //! A service with a background task (a reactor following the log) adds it with
@@ -98,7 +99,10 @@
 //! completes, then stops gracefully. [`serve_service`] is all of that for one service.
 //!
 //! Tests (feature `testing`): `testing::TestApp` spawns services on a free port over a
-//! temporary log and mints dev tokens; `testing::expect_problem` checks a problem answer.
+//! temporary log, mints dev tokens, posts JSON and reads a stream's typed history;
+//! `testing::expect_problem` checks a problem answer; `testing::fixtures` records the facts a
+//! test starts from (groups with participants and a chair, a meeting, a contribution, a
+//! deliverable) through the domain's `decide`, with `fixtures::given` for any other command.
 
 mod app;
 pub mod auth;
@@ -107,7 +111,6 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod openapi;
-pub mod schemas;
 pub mod store;
 pub mod subjects;
 #[cfg(feature = "testing")]
