@@ -1,12 +1,10 @@
 //! The comments service over HTTP: a real server on a free port over a temporary SQLite log.
 
-mod support;
-
+use domain::comments::Thread;
 use domain::events::{CommentEvent, Subject};
 use domain::policy::Role;
-use domain::{DomainEvent, streams};
-use eventlog::{ReadStream, StreamId};
-use platform::testing::{TestApp, expect_problem};
+use domain::streams;
+use platform::testing::{TestApp, expect_problem, fixtures};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -25,9 +23,9 @@ struct Fixture {
 
 async fn fixture() -> Fixture {
     let app = TestApp::spawn(vec![comments_service::service()]).await;
-    support::groups(&app.platform, &[DELEGATE, OTHER_DELEGATE], CHAIR).await;
-    let meeting_id = support::meeting(&app.platform, "fg-dfc", 40).await;
-    let contribution_id = support::contribution(&app.platform, meeting_id, DELEGATE).await;
+    fixtures::groups(&app.platform, &[DELEGATE, OTHER_DELEGATE], CHAIR).await;
+    let meeting_id = fixtures::meeting(&app.platform, "fg-dfc", 40).await;
+    let contribution_id = fixtures::contribution(&app.platform, meeting_id, DELEGATE).await;
     Fixture {
         delegate: app.token(DELEGATE, &[("fg-dfc", Role::Delegate)], false),
         other_delegate: app.token(OTHER_DELEGATE, &[("fg-dfc", Role::Delegate)], false),
@@ -87,18 +85,9 @@ impl Fixture {
     }
 
     async fn events(&self, thread: &str) -> Vec<CommentEvent> {
-        let stream = StreamId::new(streams::thread(thread.parse().unwrap())).unwrap();
-        let recorded = self
-            .app
-            .platform
-            .store()
-            .read_stream(&stream, ReadStream::all_forwards())
+        self.app
+            .history::<Thread>(&streams::thread(thread.parse().unwrap()))
             .await
-            .unwrap();
-        recorded
-            .iter()
-            .map(|e| CommentEvent::decode(&e.event_type, e.schema_version, &e.payload).unwrap())
-            .collect()
     }
 }
 
@@ -317,7 +306,7 @@ async fn a_thread_needs_an_existing_subject_of_its_own_group() {
     .await;
     assert_eq!(problem.errors[0].field, "subject");
 
-    let meeting_id = support::meeting(&f.app.platform, "fg-dfc", 40).await;
+    let meeting_id = fixtures::meeting(&f.app.platform, "fg-dfc", 40).await;
     let agenda_item = |item: &str| {
         serde_json::to_value(Subject::AgendaItem {
             meeting_id,
@@ -354,7 +343,7 @@ async fn a_thread_needs_an_existing_subject_of_its_own_group() {
     )
     .await;
 
-    let deliverable_id = support::deliverable(&f.app.platform, "fg-dfc").await;
+    let deliverable_id = fixtures::deliverable(&f.app.platform, "fg-dfc").await;
     let no_draft = json!({"groupId": "fg-dfc", "subject": {"kind": "deliverable", "id": deliverable_id, "version": 3}, "text": "?"});
     let problem = expect_problem(
         send(

@@ -1,13 +1,11 @@
 //! The consensus service over HTTP: a real server on a free port over a temporary SQLite log.
 
-mod support;
-
 use chrono::{Duration, Utc};
+use domain::consensus::ConsensusCall;
 use domain::events::{ConsensusEvent, Stance};
 use domain::policy::Role;
-use domain::{DomainEvent, streams};
-use eventlog::{ReadStream, StreamId};
-use platform::testing::{TestApp, expect_problem};
+use domain::streams;
+use platform::testing::{TestApp, expect_problem, fixtures};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -25,8 +23,8 @@ struct Fixture {
 
 async fn fixture() -> Fixture {
     let app = TestApp::spawn(vec![consensus_service::service()]).await;
-    support::groups(&app.platform, &[SUPPORTER, OBJECTOR], CHAIR).await;
-    let deliverable_id = support::deliverable(&app.platform, "fg-dfc").await;
+    fixtures::groups(&app.platform, &[SUPPORTER, OBJECTOR], CHAIR).await;
+    let deliverable_id = fixtures::deliverable(&app.platform, "fg-dfc").await;
     Fixture {
         chair: app.token(CHAIR, &[("fg-dfc", Role::Chair)], false),
         supporter: app.token(SUPPORTER, &[("fg-dfc", Role::Delegate)], false),
@@ -38,14 +36,7 @@ async fn fixture() -> Fixture {
 
 impl Fixture {
     async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
-        self.app
-            .client
-            .post(self.app.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.app.post(token, path, &body).await
     }
 
     fn call_body(&self, group: &str) -> Value {
@@ -101,18 +92,9 @@ impl Fixture {
     }
 
     async fn events(&self, call: &str) -> Vec<ConsensusEvent> {
-        let stream = StreamId::new(streams::consensus(call.parse().unwrap())).unwrap();
-        let recorded = self
-            .app
-            .platform
-            .store()
-            .read_stream(&stream, ReadStream::all_forwards())
+        self.app
+            .history::<ConsensusCall>(&streams::consensus(call.parse().unwrap()))
             .await
-            .unwrap();
-        recorded
-            .iter()
-            .map(|e| ConsensusEvent::decode(&e.event_type, e.schema_version, &e.payload).unwrap())
-            .collect()
     }
 }
 

@@ -1,9 +1,9 @@
 //! The contributions service over HTTP, with the groups and meetings services alongside to set
 //! up FG DFC, its participants and a meeting.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::Days;
 use domain::policy::Role;
-use platform::testing::{TestApp, expect_problem};
+use platform::testing::{TestApp, expect_problem, fixtures};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -56,7 +56,7 @@ impl Fixture {
             )
             .await;
         }
-        let starts_on: NaiveDate = Utc::now().date_naive() + Days::new(days);
+        let starts_on = fixtures::days_from_today(days);
         let meeting = json!({
             "groupId": "fg-dfc", "title": "Meeting", "startsOn": starts_on, "endsOn": starts_on + Days::new(1),
             "remoteParticipation": true, "agenda": [{"id": "3", "title": "Terminology"}],
@@ -120,26 +120,12 @@ impl Fixture {
     }
 
     async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
-        self.app
-            .client
-            .post(self.app.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.app.post(token, path, &body).await
     }
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let response = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = app.post(token, path, &body).await;
     assert!(
         response.status().is_success(),
         "{path}: {}",
@@ -540,7 +526,9 @@ async fn concurrent_submissions_get_distinct_consecutive_numbers() {
 #[tokio::test]
 async fn a_refused_submitter_leaves_no_file_in_the_blob_store() {
     let fixture = Fixture::new().await;
-    let outsider = fixture.app.token("omar.haddad", &[("dcgi-airu", Role::Delegate)], false);
+    let outsider = fixture
+        .app
+        .token("omar.haddad", &[("dcgi-airu", Role::Delegate)], false);
     expect_problem(fixture.submit(&outsider).await, 403, "auth.forbidden").await;
     let blobs = fixture.app.platform.settings().data_dir.join("blobs");
     let stored: Vec<_> = std::fs::read_dir(&blobs)

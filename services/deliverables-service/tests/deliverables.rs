@@ -2,8 +2,6 @@
 //! serve`: a real server on a free port over a temporary SQLite log, the routing reactor
 //! running as the server's background task.
 
-mod support;
-
 use std::time::Duration;
 
 use chrono::Utc;
@@ -12,7 +10,7 @@ use domain::events::DeliverableEvent;
 use domain::policy::Role;
 use domain::{DomainEvent, streams};
 use eventlog::{ReadStream, RecordedEvent, StreamId};
-use platform::testing::{TestApp, expect_problem};
+use platform::testing::{TestApp, expect_problem, fixtures};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -37,8 +35,8 @@ async fn fixture() -> Fixture {
         consensus_service::service(),
     ])
     .await;
-    support::groups(&app.platform, &[EDITOR, DELEGATE], CHAIR).await;
-    let tsag_meeting = support::meeting(&app.platform, "tsag", 40).await;
+    fixtures::groups(&app.platform, &[EDITOR, DELEGATE], CHAIR).await;
+    let tsag_meeting = fixtures::meeting(&app.platform, "tsag", 40).await;
     Fixture {
         chair: app.token(CHAIR, &[("fg-dfc", Role::Chair)], false),
         editor: app.token(
@@ -55,14 +53,7 @@ async fn fixture() -> Fixture {
 
 impl Fixture {
     async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
-        self.app
-            .client
-            .post(self.app.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.app.post(token, path, &body).await
     }
 
     async fn define(&self) -> String {
@@ -449,7 +440,7 @@ async fn a_transmittal_less_than_four_weeks_before_the_parent_meeting_is_refused
     f.decide(&deliverable, "agreedWithModifications").await;
     f.approved(&deliverable).await;
 
-    let soon = support::meeting(&f.app.platform, "tsag", 27).await;
+    let soon = fixtures::meeting(&f.app.platform, "tsag", 27).await;
     let problem = expect_problem(
         f.transmit(&f.chair, &deliverable, soon).await,
         422,
@@ -459,7 +450,7 @@ async fn a_transmittal_less_than_four_weeks_before_the_parent_meeting_is_refused
     assert_eq!(problem.errors[0].field, "parentMeetingId");
     assert!(problem.detail.contains("27 days"), "{}", problem.detail);
 
-    let own_meeting = support::meeting(&f.app.platform, "fg-dfc", 60).await;
+    let own_meeting = fixtures::meeting(&f.app.platform, "fg-dfc", 60).await;
     let problem = expect_problem(
         f.transmit(&f.chair, &deliverable, own_meeting).await,
         422,
@@ -475,7 +466,7 @@ async fn a_transmittal_less_than_four_weeks_before_the_parent_meeting_is_refused
     .await;
     assert_eq!(problem.errors[0].field, "parentMeetingId");
 
-    let four_weeks = support::meeting(&f.app.platform, "tsag", 28).await;
+    let four_weeks = fixtures::meeting(&f.app.platform, "tsag", 28).await;
     assert_eq!(
         f.transmit(&f.chair, &deliverable, four_weeks)
             .await

@@ -2,8 +2,6 @@
 //! another process, both on one SQLite log: the decision recorded by one is routed by the
 //! other's reactor through the log alone.
 
-mod support;
-
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -12,7 +10,7 @@ use chrono::Utc;
 use domain::policy::Role;
 use domain::streams;
 use eventlog::{ReadStream, StreamId};
-use platform::testing::TestApp;
+use platform::testing::{TestApp, fixtures};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -37,8 +35,8 @@ fn free_port() -> u16 {
 #[tokio::test]
 async fn a_decision_recorded_in_another_process_is_routed_by_the_service_binary() {
     let consensus = TestApp::spawn(vec![consensus_service::service()]).await;
-    support::groups(&consensus.platform, &["li.wei"], "david.wen").await;
-    let tsag_meeting = support::meeting(&consensus.platform, "tsag", 35).await;
+    fixtures::groups(&consensus.platform, &["li.wei"], "david.wen").await;
+    let tsag_meeting = fixtures::meeting(&consensus.platform, "tsag", 35).await;
     let settings = consensus.platform.settings();
     let port = free_port();
     let _deliverables = Running(

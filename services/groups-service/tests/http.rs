@@ -17,11 +17,7 @@ impl Fixture {
     }
 
     async fn post(&self, token: Option<&str>, path: &str, body: Value) -> reqwest::Response {
-        let mut request = self.app.client.post(self.app.url(path)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.unwrap()
+        self.app.post(token, path, &body).await
     }
 
     /// TSAG, and FG DFC under it with terms of reference, with `li.wei` registered.

@@ -1,7 +1,8 @@
 //! The meetings service over HTTP, with the groups service alongside to set up the group.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use domain::policy::Role;
+use platform::testing::fixtures::days_from_today;
 use platform::testing::{TestApp, expect_problem};
 use serde_json::{Value, json};
 
@@ -37,16 +38,8 @@ impl Fixture {
     }
 
     async fn post(&self, token: Option<&str>, path: &str, body: Value) -> reqwest::Response {
-        let mut request = self.app.client.post(self.app.url(path)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.unwrap()
+        self.app.post(token, path, &body).await
     }
-}
-
-fn in_days(days: u64) -> NaiveDate {
-    Utc::now().date_naive() + Days::new(days)
 }
 
 fn meeting(starts_on: NaiveDate) -> Value {
@@ -60,7 +53,7 @@ fn meeting(starts_on: NaiveDate) -> Value {
 #[tokio::test]
 async fn an_announcement_six_weeks_ahead_answers_with_the_contribution_deadline() {
     let fixture = Fixture::new().await;
-    let starts_on = in_days(42);
+    let starts_on = days_from_today(42);
     let response = fixture
         .post(Some(&fixture.chair), "/api/meetings", meeting(starts_on))
         .await;
@@ -79,7 +72,7 @@ async fn an_announcement_six_weeks_ahead_answers_with_the_contribution_deadline(
 async fn two_weeks_notice_is_refused_without_a_waiver_and_recorded_with_one() {
     let fixture = Fixture::new().await;
     let head = fixture.app.head().await;
-    let mut body = meeting(in_days(14));
+    let mut body = meeting(days_from_today(14));
     let refused = fixture
         .post(Some(&fixture.chair), "/api/meetings", body.clone())
         .await;
@@ -103,7 +96,7 @@ async fn two_weeks_notice_is_refused_without_a_waiver_and_recorded_with_one() {
 #[tokio::test]
 async fn a_meeting_of_a_group_that_does_not_exist_is_refused_on_group_id() {
     let fixture = Fixture::new().await;
-    let mut body = meeting(in_days(42));
+    let mut body = meeting(days_from_today(42));
     body["groupId"] = json!("nowhere");
     let secretariat = fixture.secretariat.clone();
     let problem = expect_problem(
@@ -121,7 +114,11 @@ async fn a_meeting_of_a_group_that_does_not_exist_is_refused_on_group_id() {
 async fn an_agenda_item_is_added_once() {
     let fixture = Fixture::new().await;
     let announced: Value = fixture
-        .post(Some(&fixture.chair), "/api/meetings", meeting(in_days(42)))
+        .post(
+            Some(&fixture.chair),
+            "/api/meetings",
+            meeting(days_from_today(42)),
+        )
         .await
         .json()
         .await
@@ -205,7 +202,11 @@ async fn the_chairs_and_the_secretariat_announce_meetings() {
     ];
     for (role, token, expected) in cases {
         let response = fixture
-            .post(token.as_deref(), "/api/meetings", meeting(in_days(42)))
+            .post(
+                token.as_deref(),
+                "/api/meetings",
+                meeting(days_from_today(42)),
+            )
             .await;
         assert_eq!(response.status().as_u16(), expected, "{role}");
     }

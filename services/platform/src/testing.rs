@@ -1,10 +1,15 @@
 //! For services' integration tests (feature `testing`): a real server on a free port over a
-//! temporary SQLite log and data dir, dev-mode tokens, and problem+json assertions.
+//! temporary SQLite log and data dir, dev-mode tokens, and problem+json assertions;
+//! [`fixtures`] records the facts a test starts from.
+
+pub mod fixtures;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use domain::Aggregate;
 use domain::policy::Role;
 use reqwest::{Client, Response, StatusCode};
+use serde::Serialize;
 use tokio::sync::oneshot;
 
 use crate::auth::Identity;
@@ -79,6 +84,28 @@ impl TestApp {
             .auth()
             .mint_token(&identity)
             .expect("test apps run in dev mode")
+    }
+
+    /// POSTs `body` as JSON to `path`, with `token` as the bearer token when there is one.
+    pub async fn post<'a>(
+        &self,
+        token: impl Into<Option<&'a str>>,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token.into() {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the server answers")
+    }
+
+    /// Every event of `stream`, typed as `A`'s, oldest first.
+    pub async fn history<A: Aggregate>(&self, stream: &str) -> Vec<A::Event> {
+        self.platform
+            .history::<A>(stream)
+            .await
+            .expect("the stream reads")
     }
 
     /// Position of the log's last event, as a token (`None`: empty log).
