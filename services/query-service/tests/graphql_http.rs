@@ -601,6 +601,7 @@ async fn get_queries_graphiql_and_the_limits_answer_with_codes() {
     let app = TestQuery::spawn_with(GraphqlSettings {
         max_aliases: 2,
         max_batch: 2,
+        max_depth: 3,
         introspection: false,
         ..GraphqlSettings::default()
     })
@@ -643,6 +644,14 @@ async fn get_queries_graphiql_and_the_limits_answer_with_codes() {
     assert_eq!(error_code(&introspection), "INTROSPECTION_DISABLED");
     let unknown = app.query(None, "{ nothing }", json!({})).await;
     assert_eq!(error_code(&unknown), "GRAPHQL_VALIDATION_FAILED");
+    let deep = app
+        .query(
+            None,
+            "{ groups { children { children { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&deep), "QUERY_TOO_DEEP");
     let unparsable = app.query(None, "{ head", json!({})).await;
     assert_eq!(error_code(&unparsable), "GRAPHQL_PARSE_FAILED");
     let batch = app
