@@ -512,14 +512,13 @@ impl Writer<'_> {
             let new_events = events
                 .iter()
                 .enumerate()
-                .map(|(offset, event)| NewEvent {
-                    id: self.derived_id(stream, first_index + offset as u64),
-                    event_type: event.event_type().into(),
-                    schema_version: event.schema_version(),
-                    actor: actor_of(self.principal),
-                    correlation_id: self.correlation_id,
-                    causation_id: None,
-                    payload: event.to_payload(),
+                .map(|(offset, event)| {
+                    envelope(
+                        event,
+                        self.derived_id(stream, first_index + offset as u64),
+                        actor_of(self.principal),
+                        self.correlation_id,
+                    )
                 })
                 .collect();
             let expected = loaded
@@ -653,6 +652,24 @@ pub fn actor_of(principal: &Principal) -> Actor {
         subject: principal.person.clone(),
         display_name: principal.display_name.clone(),
         roles: principal.role_labels(),
+    }
+}
+
+/// The log's envelope of a domain event: its type name, schema version and payload.
+pub(crate) fn envelope(
+    event: &impl DomainEvent,
+    id: Uuid,
+    actor: Actor,
+    correlation_id: Uuid,
+) -> NewEvent {
+    NewEvent {
+        id,
+        event_type: event.event_type().into(),
+        schema_version: event.schema_version(),
+        actor,
+        correlation_id,
+        causation_id: None,
+        payload: event.to_payload(),
     }
 }
 

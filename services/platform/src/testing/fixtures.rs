@@ -3,7 +3,6 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use domain::Aggregate;
-use domain::codec::DomainEvent;
 use domain::contributions::{Contribution, ContributionCommand, SubmitContribution};
 use domain::deliverables::{DefineDeliverable, Deliverable, DeliverableCommand};
 use domain::events::{
@@ -15,10 +14,11 @@ use domain::groups::{
 };
 use domain::meetings::{AnnounceMeeting, Meeting, MeetingCommand};
 use domain::streams;
-use eventlog::{Actor, ExpectedRevision, NewEvent, StreamId};
+use eventlog::{Actor, ExpectedRevision, StreamId};
 use uuid::Uuid;
 
 use crate::Platform;
+use crate::write::envelope;
 
 /// Carries out `command` on `stream` and appends what it records.
 pub async fn given<A: Aggregate>(
@@ -33,18 +33,13 @@ where
     let events = A::decide(&loaded.state, command).expect("the setup command is accepted");
     let new_events = events
         .iter()
-        .map(|event| NewEvent {
-            id: Uuid::now_v7(),
-            event_type: event.event_type().into(),
-            schema_version: event.schema_version(),
-            actor: Actor {
+        .map(|event| {
+            let actor = Actor {
                 subject: "test-setup".into(),
                 display_name: "Test setup".into(),
                 roles: Vec::new(),
-            },
-            correlation_id: Uuid::now_v7(),
-            causation_id: None,
-            payload: event.to_payload(),
+            };
+            envelope(event, Uuid::now_v7(), actor, Uuid::now_v7())
         })
         .collect();
     let expected = loaded
