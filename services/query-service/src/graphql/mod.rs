@@ -150,8 +150,11 @@ fn with_codes(mut response: Response) -> Response {
     response
 }
 
+/// An error for the whole request: no location in the document.
 fn refuse(error: QueryError) -> ServerError {
-    error.extend().into_server_error(Default::default())
+    let mut refused = ServerError::new(error.to_string(), None);
+    refused.extensions = error.extend().extensions;
+    refused
 }
 
 impl GuardedSchema {
