@@ -401,14 +401,7 @@ async fn bad_requests_are_problems_with_codes_and_fields() {
     let f = fixture().await;
     let body = json!({"groupId": "fg-dfc", "subject": {"kind": "contribution", "id": f.contribution_id}, "text": "Hello"});
 
-    let anonymous = f
-        .app
-        .client
-        .post(f.app.url("/api/threads"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let anonymous = f.app.post(None, "/api/threads", &body).await;
     expect_problem(anonymous, 401, "unauthenticated").await;
     let outsider = app_token_in_dcgi(&f);
     expect_problem(
@@ -586,14 +579,7 @@ async fn opening_a_thread_against_every_role() {
     ];
     let body = json!({"groupId": "fg-dfc", "subject": {"kind": "contribution", "id": f.contribution_id}, "text": "A view"});
     for (role, token, expected) in matrix {
-        let mut request = app.client.post(app.url("/api/threads")).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        assert_eq!(
-            request.send().await.unwrap().status().as_u16(),
-            expected,
-            "{role}"
-        );
+        let response = app.post(token.as_deref(), "/api/threads", &body).await;
+        assert_eq!(response.status().as_u16(), expected, "{role}");
     }
 }

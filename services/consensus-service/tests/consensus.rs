@@ -189,12 +189,8 @@ async fn only_the_groups_chair_opens_calls_and_records_decisions() {
     .await;
     let anonymous = f
         .app
-        .client
-        .post(f.app.url("/api/consensus-calls"))
-        .json(&f.call_body("fg-dfc"))
-        .send()
-        .await
-        .unwrap();
+        .post(None, "/api/consensus-calls", &f.call_body("fg-dfc"))
+        .await;
     expect_problem(anonymous, 401, "unauthenticated").await;
 
     let call = f.open().await;
@@ -436,17 +432,10 @@ async fn opening_a_call_against_every_role() {
         ("anonymous", None, 401),
     ];
     for (role, token, expected) in matrix {
-        let mut request = app
-            .client
-            .post(app.url("/api/consensus-calls"))
-            .json(&f.call_body("fg-dfc"));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        assert_eq!(
-            request.send().await.unwrap().status().as_u16(),
-            expected,
-            "{role}"
-        );
+        let body = f.call_body("fg-dfc");
+        let response = app
+            .post(token.as_deref(), "/api/consensus-calls", &body)
+            .await;
+        assert_eq!(response.status().as_u16(), expected, "{role}");
     }
 }

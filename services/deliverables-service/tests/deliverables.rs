@@ -580,13 +580,6 @@ async fn transmitting_and_acknowledging_against_every_role() {
     );
     let secretariat = app.token("s", &[], true);
     let other_group = app.token("o", &[("dcgi", Role::Chair)], false);
-    let send = |path: &str, token: Option<&str>, body: Value| {
-        let mut request = app.client.post(app.url(path)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send()
-    };
 
     let transmit = format!("/api/deliverables/{deliverable}/transmittals");
     let refused = [
@@ -598,19 +591,23 @@ async fn transmitting_and_acknowledging_against_every_role() {
         ("anonymous", None, 401),
     ];
     for (role, token, expected) in refused {
-        let status = send(&transmit, token, json!({"parentMeetingId": f.tsag_meeting}))
+        let status = app
+            .post(
+                token,
+                &transmit,
+                &json!({"parentMeetingId": f.tsag_meeting}),
+            )
             .await
-            .unwrap()
             .status();
         assert_eq!(status.as_u16(), expected, "transmit as {role}");
     }
-    let transmitted = send(
-        &transmit,
-        Some(&f.chair),
-        json!({"parentMeetingId": f.tsag_meeting}),
-    )
-    .await
-    .unwrap();
+    let transmitted = app
+        .post(
+            f.chair.as_str(),
+            &transmit,
+            &json!({"parentMeetingId": f.tsag_meeting}),
+        )
+        .await;
     assert_eq!(transmitted.status(), 201, "transmit as chair");
     let transmitted: Value = transmitted.json().await.unwrap();
     let transmittal = transmitted["transmittalId"].as_str().unwrap();
@@ -626,12 +623,12 @@ async fn transmitting_and_acknowledging_against_every_role() {
         ("anonymous", None, 401),
     ];
     for (role, token, expected) in refused {
-        let status = send(&acknowledge, token, json!({})).await.unwrap().status();
+        let status = app.post(token, &acknowledge, &json!({})).await.status();
         assert_eq!(status.as_u16(), expected, "acknowledge as {role}");
     }
-    let acknowledged = send(&acknowledge, Some(&f.tsag_member), json!({}))
-        .await
-        .unwrap();
+    let acknowledged = app
+        .post(f.tsag_member.as_str(), &acknowledge, &json!({}))
+        .await;
     assert_eq!(
         acknowledged.status(),
         200,
