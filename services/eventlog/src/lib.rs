@@ -18,7 +18,7 @@ pub use envelope::{
     validate_new_event,
 };
 pub use error::{InvalidEvent, StoreError};
-pub use hash::{EventHash, HashInput, canonical_bytes, event_hash};
+pub use hash::{CanonicalParts, EventHash, HashInput, PreparedHash, canonical_bytes, event_hash};
 pub use store::{
     AppendResult, Direction, EventStore, EventSubscription, ExpectedRevision, ReadStream, Written,
 };
