@@ -27,7 +27,7 @@ use tokio::sync::{mpsc as async_mpsc, oneshot, watch};
 
 pub use schema::SCHEMA_VERSION;
 
-use crate::writer::{AppendRequest, Writer};
+use crate::writer::{AppendRequest, PreparedEvent, Writer};
 
 /// Events fetched per query while a subscription catches up.
 const SUBSCRIPTION_PAGE: usize = 2048;
@@ -237,6 +237,10 @@ impl EventStore for SqliteStore {
         events: Vec<NewEvent>,
     ) -> Result<AppendResult, StoreError> {
         validate(&events)?;
+        let events = events
+            .into_iter()
+            .map(|event| PreparedEvent::new(stream, event))
+            .collect::<Result<_, _>>()?;
         let (reply, acknowledgement) = oneshot::channel();
         let request = AppendRequest {
             stream: stream.clone(),

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use eventlog::{
-    AppendResult, EventHash, ExpectedRevision, HashInput, InvalidEvent, NewEvent, Position,
-    StoreError, StreamId, StreamRevision, Written, event_hash,
+    AppendResult, CanonicalParts, EventHash, ExpectedRevision, InvalidEvent, NewEvent, Position,
+    PreparedHash, StoreError, StreamId, StreamRevision, Written,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tokio::sync::{oneshot, watch};
@@ -27,8 +27,27 @@ pub struct AppendRequest {
     pub stream: StreamId,
     pub expected: ExpectedRevision,
     /// Already validated: non-empty, distinct ids, each event within the limits.
-    pub events: Vec<NewEvent>,
+    pub events: Vec<PreparedEvent>,
     pub reply: oneshot::Sender<Outcome>,
+}
+
+/// An event with the work that does not depend on its place done by the appending caller,
+/// on its own task, so that the one writer thread only finishes the hash and inserts.
+pub struct PreparedEvent {
+    pub event: NewEvent,
+    pub hash: PreparedHash,
+    /// The actor's roles as the JSON array stored in `actor_roles`.
+    pub roles_json: String,
+}
+
+impl PreparedEvent {
+    pub fn new(stream: &StreamId, event: NewEvent) -> Result<Self, StoreError> {
+        Ok(Self {
+            hash: CanonicalParts::new(stream, &event).prepare(),
+            roles_json: serde_json::to_string(&event.actor.roles).map_err(StoreError::internal)?,
+            event,
+        })
+    }
 }
 
 pub struct Writer {
@@ -190,6 +209,15 @@ fn append_one(
             current,
         });
     }
+    if let [event] = request.events.as_slice() {
+        // One INSERT is atomic by itself: SQLite undoes a failed statement whole, so the
+        // savepoint below would only cost two more statements per append.
+        let (written, _) = insert_event(tx, &request.stream, event, head, recorded_at)?;
+        return Ok(AppendResult {
+            written: vec![written],
+            deduplicated: false,
+        });
+    }
     // A savepoint, so that a failure halfway through this append leaves none of it behind.
     tx.prepare_cached("SAVEPOINT append")
         .and_then(|mut statement| statement.execute([]))
@@ -225,7 +253,7 @@ fn already_written(
         .map_err(sqlite_failure)?;
     let mut found = Vec::new();
     let mut first_new = None;
-    for event in &request.events {
+    for PreparedEvent { event, .. } in &request.events {
         let place = statement
             .query_row(
                 (event.id.as_bytes().as_slice(), request.stream.as_str()),
@@ -257,9 +285,26 @@ fn already_written(
 fn insert_events(
     tx: &rusqlite::Transaction<'_>,
     request: &AppendRequest,
-    head: Option<(StreamRevision, EventHash)>,
+    mut head: Option<(StreamRevision, EventHash)>,
     recorded_at: DateTime<Utc>,
 ) -> Result<Vec<Written>, StoreError> {
+    let mut written = Vec::with_capacity(request.events.len());
+    for event in &request.events {
+        let (place, hash) = insert_event(tx, &request.stream, event, head, recorded_at)?;
+        head = Some((place.revision, hash));
+        written.push(place);
+    }
+    Ok(written)
+}
+
+/// Inserts one event after `head`, chaining its hash to the head's.
+fn insert_event(
+    tx: &rusqlite::Transaction<'_>,
+    stream: &StreamId,
+    prepared: &PreparedEvent,
+    head: Option<(StreamRevision, EventHash)>,
+    recorded_at: DateTime<Utc>,
+) -> Result<(Written, EventHash), StoreError> {
     let mut statement = tx
         .prepare_cached(
             "INSERT INTO events (stream, revision, event_id, event_type, schema_version, \
@@ -268,51 +313,35 @@ fn insert_events(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )
         .map_err(sqlite_failure)?;
-    let first_revision = head.map_or(0, |(revision, _)| revision + 1);
-    let mut previous_hash = head.map(|(_, hash)| hash);
-    let mut written = Vec::with_capacity(request.events.len());
-    for (revision, event) in (first_revision..).zip(&request.events) {
-        let hash = event_hash(&HashInput {
-            event_id: event.id,
-            stream_id: &request.stream,
-            revision,
-            event_type: &event.event_type,
-            schema_version: event.schema_version,
-            recorded_at,
-            actor: &event.actor,
-            correlation_id: event.correlation_id,
-            causation_id: event.causation_id,
-            payload: &event.payload,
-            previous_hash,
-        });
-        let roles = serde_json::to_string(&event.actor.roles).map_err(StoreError::internal)?;
-        statement
-            .execute((
-                request.stream.as_str(),
-                revision as i64,
-                event.id.as_bytes().as_slice(),
-                event.event_type.as_str(),
-                event.schema_version,
-                recorded_at.timestamp_micros(),
-                event.actor.subject.as_str(),
-                event.actor.display_name.as_str(),
-                roles,
-                event.correlation_id.as_bytes().as_slice(),
-                event
-                    .causation_id
-                    .as_ref()
-                    .map(|id| id.as_bytes().as_slice()),
-                event.payload.get(),
-                previous_hash.as_ref().map(|hash| hash.0.as_slice()),
-                hash.0.as_slice(),
-            ))
-            .map_err(sqlite_failure)?;
-        written.push(Written {
-            id: event.id,
-            revision,
-            position: Position::at(tx.last_insert_rowid() as u64),
-        });
-        previous_hash = Some(hash);
-    }
-    Ok(written)
+    let revision = head.map_or(0, |(revision, _)| revision + 1);
+    let previous_hash = head.map(|(_, hash)| hash);
+    let event = &prepared.event;
+    let hash = prepared.hash.finish(previous_hash, recorded_at, revision);
+    statement
+        .execute((
+            stream.as_str(),
+            revision as i64,
+            event.id.as_bytes().as_slice(),
+            event.event_type.as_str(),
+            event.schema_version,
+            recorded_at.timestamp_micros(),
+            event.actor.subject.as_str(),
+            event.actor.display_name.as_str(),
+            prepared.roles_json.as_str(),
+            event.correlation_id.as_bytes().as_slice(),
+            event
+                .causation_id
+                .as_ref()
+                .map(|id| id.as_bytes().as_slice()),
+            event.payload.get(),
+            previous_hash.as_ref().map(|hash| hash.0.as_slice()),
+            hash.0.as_slice(),
+        ))
+        .map_err(sqlite_failure)?;
+    let written = Written {
+        id: event.id,
+        revision,
+        position: Position::at(tx.last_insert_rowid() as u64),
+    };
+    Ok((written, hash))
 }
