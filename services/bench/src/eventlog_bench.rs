@@ -67,7 +67,7 @@ pub async fn run(args: EventlogArgs) -> anyhow::Result<()> {
         emit(&tokio::task::spawn_blocking(move || fsync::run(&path, duration)).await??);
     }
     if args.scenarios.contains(&Scenario::Hash) {
-        eprintln!("hash: 2s");
+        eprintln!("hash: 3 measures of 2s");
         emit(&tokio::task::spawn_blocking(|| hashing::run(Duration::from_secs(2))).await??);
     }
     if args.scenarios.contains(&Scenario::Append) {
