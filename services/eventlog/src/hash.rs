@@ -395,7 +395,7 @@ mod tests {
 
     #[test]
     fn prepared_parts_give_the_reference_bytes_and_hash_for_random_events() {
-        let mut random = Random(0x5eed_0f_e7e4_7105);
+        let mut random = Random(0x005e_ed0f_e7e4_7105);
         for round in 0..2_000 {
             let stream = StreamId::new(format!("s-{}", random.below(1_000_000))).unwrap();
             let payload = serde_json::Value::Object(
