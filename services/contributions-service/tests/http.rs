@@ -175,15 +175,6 @@ async fn the_submitted_document_is_downloaded_with_its_media_type() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/plain");
     assert_eq!(response.bytes().await.unwrap().as_ref(), DOCUMENT);
-    let sha256 = submitted["document"]["sha256"].as_str().unwrap();
-    let by_hash = fixture
-        .app
-        .client
-        .get(fixture.app.url(&format!("/documents/{sha256}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(by_hash.bytes().await.unwrap().as_ref(), DOCUMENT);
 }
 
 #[tokio::test]

@@ -287,14 +287,8 @@ async fn an_editor_publishes_drafts_numbered_as_output_documents_of_the_group() 
     assert_eq!(second["number"], "DFC-O-002");
 
     let sha256 = second["document"]["sha256"].as_str().unwrap();
-    let download = f
-        .app
-        .client
-        .get(f.app.url(&format!("/documents/{sha256}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(download.text().await.unwrap(), "Draft two");
+    let stored = f.app.platform.blobs().read(sha256).await.unwrap();
+    assert_eq!(stored.as_deref(), Some(&b"Draft two"[..]));
 
     let no_file = Form::new().part(
         "metadata",

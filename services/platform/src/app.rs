@@ -219,7 +219,6 @@ impl Application {
                         .error_handler(|error, _| payload_error(error.into()).into()),
                 )
                 .route("/health", web::get().to(health))
-                .route("/documents/{sha256}", web::get().to(download))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
                 .route("/docs", web::get().to(docs_redirect));
             for service in &services {
@@ -327,23 +326,9 @@ pub async fn serve_service(service: Service) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Downloads a stored document by its SHA-256, as named in events' `DocumentRef`s.
-#[utoipa::path(get, path = "/documents/{sha256}", tag = "documents", operation_id = "download_document",
-    params(("sha256" = String, Path, description = "lowercase hex SHA-256 of the document")),
-    responses(
-        (status = 200, description = "the document, with its media type", content_type = "application/octet-stream"),
-        (status = 404, description = "no such document", body = crate::Problem, content_type = "application/problem+json"),
-    ))]
-async fn download(
-    platform: web::Data<Platform>,
-    sha256: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    platform.blobs().serve(&sha256).await
-}
-
 /// The routes the platform itself serves.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(download, health))]
+#[openapi(paths(health))]
 pub(crate) struct PlatformDoc;
 
 #[utoipa::path(get, path = "/health", tag = "platform", responses((status = 200, description = "the server is up")))]

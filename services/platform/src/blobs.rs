@@ -258,29 +258,6 @@ impl BlobStore {
         }
     }
 
-    /// A download answer for the blob `sha256`, with the media type and file name it was first
-    /// uploaded with; 404 problem+json when there is no such blob.
-    pub async fn serve(&self, sha256: &str) -> Result<HttpResponse, ApiError> {
-        let missing = || {
-            ApiError::not_found(
-                "document_not_found",
-                format!("no document with SHA-256 {sha256}"),
-            )
-        };
-        let meta_path = self
-            .path_of(sha256)
-            .ok_or_else(missing)?
-            .with_extension("json");
-        let meta = match tokio::fs::read(&meta_path).await {
-            Ok(bytes) => {
-                serde_json::from_slice::<DocumentRef>(&bytes).map_err(ApiError::internal)?
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
-            Err(error) => return Err(ApiError::internal(error)),
-        };
-        self.respond(&meta).await
-    }
-
     /// A download answer for `document`: its bytes with its media type and file name.
     pub async fn respond(&self, document: &DocumentRef) -> Result<HttpResponse, ApiError> {
         let bytes = self.read(&document.sha256).await?.ok_or_else(|| {
@@ -356,28 +333,12 @@ impl BlobWriter {
                 .persist(&target)
                 .map_err(ApiError::internal)?;
         }
-        let document = DocumentRef {
+        Ok(DocumentRef {
             sha256,
             size: self.size,
             media_type: self.media_type,
             file_name: self.file_name,
-        };
-        // How `serve` answers for the blob: as it was first uploaded.
-        let meta_path = target.with_extension("json");
-        if !tokio::fs::try_exists(&meta_path)
-            .await
-            .map_err(ApiError::internal)?
-        {
-            let meta = tempfile::NamedTempFile::new_in(self.store.root.join("tmp"))
-                .map_err(ApiError::internal)?;
-            std::fs::write(
-                meta.path(),
-                serde_json::to_vec(&document).map_err(ApiError::internal)?,
-            )
-            .map_err(ApiError::internal)?;
-            meta.persist(&meta_path).map_err(ApiError::internal)?;
-        }
-        Ok(document)
+        })
     }
 }
 
@@ -453,17 +414,9 @@ mod tests {
         );
         let again = blobs.put(b"hello", "text/plain", "b.txt").await.unwrap();
         assert_eq!(again.sha256, document.sha256);
-        let served = blobs.serve(&document.sha256).await.unwrap();
+        let served = blobs.respond(&document).await.unwrap();
         assert_eq!(served.headers().get("content-type").unwrap(), "text/plain");
-        assert_eq!(
-            blobs
-                .serve(&"0".repeat(64))
-                .await
-                .unwrap_err()
-                .problem()
-                .status,
-            404
-        );
+        assert!(blobs.read(&"0".repeat(64)).await.unwrap().is_none());
     }
 
     #[tokio::test]

@@ -75,7 +75,8 @@
 //! [`blobs::BlobStore::receive_checked`] runs a check (authorization) on the text parts sent
 //! before the file, so that a refused request stores nothing. Size and media-type limits come
 //! from the settings (413 / 422 `media_type_not_allowed` on the field `file`).
-//! [`blobs::BlobStore::respond`] answers a download; `/documents/{sha256}` serves any blob.
+//! [`blobs::BlobStore::respond`] answers a download of a `DocumentRef`; the query service serves
+//! `/documents/{sha256}`, to readers of an entity referring to the document.
 //!
 //! Request bodies: [`Json`] replaces `web::Json` (problem+json with the field path on a bad
 //! body, 415 for another content type, 413 over `limits.json_body_bytes`). OpenAPI: the
@@ -93,7 +94,7 @@
 //! (`PLENARY_STORE`, `PLENARY_LISTEN`, `PLENARY_DATA_DIR`, `PLENARY_AUTH__MODE`, ...).
 //! [`Platform::open`] opens the store ([`store::open_store`]: a SQLite path, or `esdb://` /
 //! `kurrentdb://`), blob store and authenticator; [`Application::build`] binds and mounts
-//! services plus `/openapi.json`, `/docs/`, `/health`, `/documents/{sha256}` and the web
+//! services plus `/openapi.json`, `/docs/`, `/health` and the web
 //! client (with a fallback to its `index.html`); every error answer, even those actix makes by
 //! itself, is problem+json. [`Application::run_until`] serves until a shutdown future
 //! completes, then stops gracefully. [`serve_service`] is all of that for one service.

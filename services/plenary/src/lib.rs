@@ -22,9 +22,15 @@ pub fn services() -> Vec<Service> {
     ]
 }
 
-/// The merged OpenAPI document of all services, as served at `/openapi.json`.
+/// The merged OpenAPI document of all services and the query service's download route, as
+/// served at `/openapi.json`.
 pub fn openapi() -> OpenApi {
-    platform::openapi::merge(services().into_iter().map(|service| service.openapi))
+    platform::openapi::merge(
+        services()
+            .into_iter()
+            .map(|service| service.openapi)
+            .chain([query_service::openapi()]),
+    )
 }
 
 /// The committed contract: `schema/openapi/openapi.json` at the repository root.

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use domain::events::{GroupId, PersonId, Visibility};
+use domain::events::{DocumentRef, GroupId, PersonId, Visibility};
 
 use crate::entities::{CallState, ContributionState, DeliverableState};
-use crate::projection::{Disclosed, EntityKind, ReadModels};
+use crate::projection::{Disclosed, DocumentHolder, EntityKind, ReadModels};
 
 /// The reader of a request or a subscription.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,6 +81,33 @@ impl Viewer {
     pub fn can_read_deliverable(&self, models: &ReadModels, d: &DeliverableState) -> bool {
         self.can_read_group(models, &d.group_id)
             || self.was_disclosed(models, Disclosed::Deliverable(d.id))
+    }
+
+    /// May read the entity holding a document (a progress report: as the participation list,
+    /// since it is reported to the parent group the same way).
+    pub fn can_read_holder(&self, models: &ReadModels, holder: &DocumentHolder) -> bool {
+        match holder {
+            DocumentHolder::Contribution(id) => models
+                .contributions
+                .get(id)
+                .is_some_and(|c| self.can_read_contribution(models, c)),
+            DocumentHolder::Deliverable(id) => models
+                .deliverables
+                .get(id)
+                .is_some_and(|d| self.can_read_deliverable(models, d)),
+            DocumentHolder::ProgressReport(group) => self.can_read_participants(models, group),
+        }
+    }
+
+    /// The stored document `sha256` as the first entity the reader may read names it; `None`
+    /// when no such entity refers to it (unknown and unreadable look the same).
+    pub fn readable_document(&self, models: &ReadModels, sha256: &str) -> Option<DocumentRef> {
+        models
+            .documents
+            .get(sha256)?
+            .iter()
+            .find(|u| self.can_read_holder(models, &u.holder))
+            .map(|u| u.document.clone())
     }
 
     /// May read a stream's audit trail: as they may read the entity it holds.
@@ -192,6 +219,53 @@ mod tests {
         assert!(tsag.can_read_participants(m, "fg-dfc"));
         assert!(!tsag.can_read_contribution(m, &m.contributions[&CONTRIBUTION]));
         assert!(!person("dave", &["dcgi"]).can_read_participants(m, "fg-dfc"));
+    }
+
+    #[test]
+    fn a_document_is_for_the_readers_of_an_entity_that_refers_to_it() {
+        use domain::events::{Event, GroupEvent, ProgressReportSent};
+        let mut log = groups();
+        let report = document("report");
+        log.record(
+            &streams::group("fg-dfc"),
+            Event::Group(GroupEvent::ProgressReportSent(ProgressReportSent {
+                group_id: "fg-dfc".into(),
+                report_id: Uuid::from_u128(8),
+                parent_group_id: "tsag".into(),
+                period_from: day("2017-05-04"),
+                period_to: day("2017-11-04"),
+                summary: "Terminology drafted".into(),
+                document: Some(report.clone()),
+            })),
+        );
+        // The same bytes, submitted again to a public group under another name.
+        let proposal = document("proposal");
+        let mut public = submitted(Uuid::from_u128(9), "dcgi", MEETING, "dave", false);
+        if let Event::Contribution(domain::events::ContributionEvent::ContributionSubmitted(e)) =
+            &mut public
+        {
+            e.document.file_name = "public.pdf".into();
+        }
+        let m = &log.models;
+        let tsag = person("tom", &["tsag"]);
+        assert_eq!(
+            tsag.readable_document(m, &report.sha256),
+            Some(report.clone())
+        );
+        assert_eq!(
+            person("dave", &["dcgi"]).readable_document(m, &report.sha256),
+            None
+        );
+        assert_eq!(
+            Viewer::anonymous().readable_document(m, &proposal.sha256),
+            None
+        );
+        log.record(&streams::contribution(Uuid::from_u128(9)), public);
+        let m = &log.models;
+        let anyone = Viewer::anonymous().readable_document(m, &proposal.sha256);
+        assert_eq!(anyone.map(|d| d.file_name), Some("public.pdf".into()));
+        let alice = person("alice", &[]).readable_document(m, &proposal.sha256);
+        assert_eq!(alice.map(|d| d.file_name), Some("proposal.pdf".into()));
     }
 
     #[test]

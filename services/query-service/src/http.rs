@@ -1,7 +1,9 @@
 //! The HTTP face of the read side: `/graphql` (POST and GET queries, WebSocket subscriptions
-//! with graphql-transport-ws, GraphiQL for browsers) and `/graphiql`.
+//! with graphql-transport-ws, GraphiQL for browsers), `/graphiql` and the document downloads
+//! (`/documents/{sha256}`, see [`crate::documents`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
@@ -16,6 +18,7 @@ use tracing::Instrument;
 
 use crate::access::Viewer;
 use crate::config::GraphqlSettings;
+use crate::documents::{self, DocumentsDoc};
 use crate::graphql::errors::QueryError;
 use crate::graphql::{GuardedSchema, build_schema};
 use crate::projector;
@@ -44,6 +47,8 @@ struct Inner {
     read: ReadSide,
     platform: Platform,
     max_batch: usize,
+    /// How long a read waits for the projection to reach a position.
+    freshness_wait: Duration,
 }
 
 impl std::fmt::Debug for QueryService {
@@ -67,6 +72,7 @@ impl QueryService {
                 read,
                 platform: platform.clone(),
                 max_batch: settings.max_batch,
+                freshness_wait: Duration::from_millis(settings.at_least_wait_ms),
             }),
         }
     }
@@ -79,7 +85,15 @@ impl QueryService {
         &self.inner.schema
     }
 
-    /// Mounts `/graphql` and `/graphiql`.
+    pub(crate) fn platform(&self) -> &Platform {
+        &self.inner.platform
+    }
+
+    pub(crate) fn freshness_wait(&self) -> Duration {
+        self.inner.freshness_wait
+    }
+
+    /// Mounts `/graphql`, `/graphiql` and `/documents/{sha256}`.
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
         let data = web::Data::new(self.clone());
         cfg.service(
@@ -88,23 +102,21 @@ impl QueryService {
                 .route(web::post().to(graphql_post))
                 .route(web::get().to(graphql_get)),
         )
-        .service(web::resource("/graphiql").route(web::get().to(graphiql)));
+        .service(web::resource("/graphiql").route(web::get().to(graphiql)))
+        .service(
+            web::resource("/documents/{sha256}")
+                .app_data(data)
+                .route(web::get().to(documents::download)),
+        );
     }
 
     /// This service as the platform mounts it (in its own binary or in `plenary serve`).
     pub fn service(&self) -> platform::Service {
         let this = self.clone();
-        let openapi = utoipa::openapi::OpenApiBuilder::new()
-            .info(
-                utoipa::openapi::InfoBuilder::new()
-                    .title("Plenary query service")
-                    .build(),
-            )
-            .build();
-        platform::Service::new("query", move |cfg| this.configure(cfg), openapi)
+        platform::Service::new("query", move |cfg| this.configure(cfg), openapi())
     }
 
-    fn viewer_of(&self, req: &HttpRequest) -> Result<Viewer, ApiError> {
+    pub(crate) fn viewer_of(&self, req: &HttpRequest) -> Result<Viewer, ApiError> {
         Ok(self
             .inner
             .platform
@@ -139,6 +151,16 @@ impl QueryService {
             .map_err(|e| unauthenticated(e.to_string()))?;
         Ok(claims.principal().into())
     }
+}
+
+/// The OpenAPI document of the query service's REST route, `/documents/{sha256}` (GraphQL is
+/// described by its SDL); needs no running service, so `plenary export-schemas` merges it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = <DocumentsDoc as utoipa::OpenApi>::openapi();
+    doc.info = utoipa::openapi::InfoBuilder::new()
+        .title("Plenary query service")
+        .build();
+    doc
 }
 
 /// A request refused before execution: problem+json (as every Plenary error is, with the

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain::events::{
     CallId, CommentEvent, ConsensusEvent, ContributionEvent, ContributionId, DecisionId,
-    DeliverableEvent, DeliverableId, Event, GroupEvent, GroupId, MeetingEvent, MeetingId, PersonId,
-    ThreadId, TransmittalId,
+    DeliverableEvent, DeliverableId, DocumentRef, Event, GroupEvent, GroupId, MeetingEvent,
+    MeetingId, PersonId, ThreadId, TransmittalId,
 };
 use eventlog::{Position, RecordedEvent};
 use uuid::Uuid;
@@ -53,6 +53,25 @@ pub enum Disclosed {
     Contribution(ContributionId),
 }
 
+/// An entity that refers to a stored document: whoever may read it may download the document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DocumentHolder {
+    /// A submission or revision of the contribution.
+    Contribution(ContributionId),
+    /// A draft of the deliverable.
+    Deliverable(DeliverableId),
+    /// A progress report the group sent to its parent group.
+    ProgressReport(GroupId),
+}
+
+/// One reference to a stored document: who holds it, and the name and media type it was
+/// given there (the same bytes may be uploaded twice under different names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentUse {
+    pub holder: DocumentHolder,
+    pub document: DocumentRef,
+}
+
 /// Everything the query service knows, projected from the log.
 #[derive(Debug, Default)]
 pub struct ReadModels {
@@ -84,6 +103,8 @@ pub struct ReadModels {
     pub inbox: HashMap<GroupId, Vec<InboxEntry>>,
     /// What each parent group may read because a child group transmitted it.
     pub disclosed: HashMap<GroupId, BTreeSet<Disclosed>>,
+    /// The entities referring to each stored document, by SHA-256, in log order.
+    pub documents: HashMap<String, Vec<DocumentUse>>,
 }
 
 fn upsert<K: std::hash::Hash + Eq + Clone, T: Fold>(
@@ -149,6 +170,11 @@ impl ReadModels {
                         }
                     }
                 }
+                if let GroupEvent::ProgressReportSent(e) = event
+                    && let Some(document) = &e.document
+                {
+                    self.refer(DocumentHolder::ProgressReport(e.group_id.clone()), document);
+                }
             }
             Event::Meeting(event) => {
                 let meeting_id = match event {
@@ -173,6 +199,14 @@ impl ReadModels {
                     ContributionEvent::LateContributionAccepted(e) => e.contribution_id,
                     ContributionEvent::LateContributionRefused(e) => e.contribution_id,
                 };
+                let document = match event {
+                    ContributionEvent::ContributionSubmitted(e) => Some(&e.document),
+                    ContributionEvent::ContributionRevised(e) => Some(&e.document),
+                    _ => None,
+                };
+                if let Some(document) = document {
+                    self.refer(DocumentHolder::Contribution(contribution_id), document);
+                }
                 if upsert(&mut self.contributions, contribution_id, entry) {
                     self.contribution_order.push(contribution_id);
                     let state = &self.contributions[&contribution_id];
@@ -265,6 +299,9 @@ impl ReadModels {
                         .or_default()
                         .push(deliverable_id);
                 }
+                if let DeliverableEvent::DraftPublished(e) = event {
+                    self.refer(DocumentHolder::Deliverable(deliverable_id), &e.document);
+                }
                 if let DeliverableEvent::DeliverableTransmitted(e) = event {
                     self.inbox
                         .entry(e.parent_group_id.clone())
@@ -277,6 +314,17 @@ impl ReadModels {
                     self.disclose(&e.parent_group_id, deliverable_id, e.version);
                 }
             }
+        }
+    }
+
+    /// Records that `holder` refers to `document` (once per holder and document).
+    fn refer(&mut self, holder: DocumentHolder, document: &DocumentRef) {
+        let uses = self.documents.entry(document.sha256.clone()).or_default();
+        if !uses.iter().any(|u| u.holder == holder) {
+            uses.push(DocumentUse {
+                holder,
+                document: document.clone(),
+            });
         }
     }
 
