@@ -506,6 +506,8 @@ fn safe_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sha2::{Digest, Sha256};
+
     use super::*;
 
     #[test]
@@ -514,5 +516,81 @@ mod tests {
         assert_eq!(safe_name("DFC-O-005"), "DFC-O-005");
         assert_eq!(safe_name(".."), "document");
         assert_eq!(safe_name("a\\b:c.txt"), "a_b_c.txt");
+    }
+
+    /// A server on a free port that answers `hello` to a request carrying
+    /// `Authorization: Bearer secret` and 401 to any other, as the query service answers for
+    /// a members-only document.
+    async fn members_only_server() -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = vec![0; 8192];
+                let read = socket.read(&mut request).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&request[..read]).to_ascii_lowercase();
+                let answer = if request.contains("\r\nauthorization: bearer secret\r\n") {
+                    "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello"
+                } else {
+                    "HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                };
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        address
+    }
+
+    fn options(server: &str) -> PullOptions {
+        PullOptions {
+            server: server.to_string(),
+            token: "secret".into(),
+            parent_group: "tsag".into(),
+            state: PathBuf::from("state.json"),
+            out: PathBuf::from("out"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_document_of_the_pulled_server_is_downloaded_with_the_token() {
+        let server = members_only_server().await;
+        let sha256 = hex::encode(Sha256::digest(b"hello"));
+        let url = format!("/documents/{sha256}");
+        let client = reqwest::Client::new();
+        let (document, bytes) = download(
+            &client,
+            &server,
+            &options(&server),
+            "DFC-O-001",
+            &url,
+            &sha256,
+        )
+        .await;
+        assert!(document.check.is_verified(), "{:?}", document.check);
+        assert_eq!(bytes.as_deref(), Some(&b"hello"[..]));
+    }
+
+    #[tokio::test]
+    async fn a_link_to_another_host_is_fetched_without_the_token() {
+        let other = members_only_server().await;
+        let sha256 = hex::encode(Sha256::digest(b"hello"));
+        let url = format!("{other}/documents/{sha256}");
+        let client = reqwest::Client::new();
+        let pulled = "http://127.0.0.1:1";
+        let (document, bytes) = download(
+            &client,
+            pulled,
+            &options(pulled),
+            "DFC-O-001",
+            &url,
+            &sha256,
+        )
+        .await;
+        assert!(
+            matches!(&document.check, DocumentCheck::Unavailable { reason, .. } if reason.contains("401")),
+            "{:?}",
+            document.check
+        );
+        assert!(bytes.is_none());
     }
 }
