@@ -11,6 +11,8 @@ import {
   formatUtc,
 } from '../lib/time';
 import { navigate } from '../lib/router';
+import { downloadDocument } from '../lib/download';
+import { explain } from './form';
 
 /** An instant in the reader's time zone, with the UTC time in the tooltip. */
 export function DateTime({ value }: { value: string }) {
@@ -65,17 +67,33 @@ export interface DocumentInfo {
   sha256: string;
 }
 
+/**
+ * The link saves the document. Signed in, it fetches it with the session's token (a members-only
+ * group's documents need it; a plain link cannot send it); signed out, it is a plain link.
+ */
 export function DocumentLink({ document }: { document: DocumentInfo }) {
-  const { t, formatLocale } = useApp();
+  const { t, formatLocale, session } = useApp();
+  const [error, setError] = useState<string | undefined>();
+  const save = (event: MouseEvent) => {
+    if (!session) return;
+    event.preventDefault();
+    setError(undefined);
+    downloadDocument(document.url, document.fileName, session.token).catch((failure: unknown) => setError(explain(failure, t)));
+  };
   return (
     <div class="document">
-      <a href={document.url} download={document.fileName}>
+      <a href={document.url} download={document.fileName} onClick={save}>
         {t('common.download', { file: document.fileName })}
       </a>{' '}
       <span class="muted">({t('common.size', { size: new Intl.NumberFormat(formatLocale).format(document.size) })})</span>
       <div class="mono">
         {t('common.sha256')}: {document.sha256}
       </div>
+      {error ? (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
