@@ -697,18 +697,20 @@ async fn connect(app: &TestQuery, token: &str) -> (Socket, Value) {
 }
 
 /// Subscribes once the read side has reached `head`, and gives the subscription time to start.
+/// Subscribes once the read side has projected `head`, so that only events recorded after it
+/// can be pushed; the pause lets the server register the subscription.
 async fn subscribe(app: &TestQuery, socket: &mut Socket, head: Position, query: &str) {
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
-    socket
-        .send(Message::text(subscribe.to_string()))
-        .await
-        .unwrap();
     app.query(
         None,
         "query($at: Position) { groups(atLeast: $at) { id } }",
         json!({ "at": head.to_string() }),
     )
     .await;
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
