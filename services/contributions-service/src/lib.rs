@@ -257,7 +257,7 @@ async fn submit(
             // Refuse a bad submission before it takes a number: the domain is pure, so asking
             // it first costs nothing and leaves no gap in the register.
             Contribution::decide(&ContributionState::default(), command("pending".into()))
-                .map_err(|error| in_metadata(platform::rejection(error)))?;
+                .map_err(|error| platform::rejection(error).in_upload_parts())?;
             let numbered = writer
                 .execute_also::<Register>(&streams::register(&group_id), |_| {
                     Ok(RegisterCommand::AssignNumber(AssignNumber {
@@ -279,7 +279,7 @@ async fn submit(
                     Ok(command(number.clone()))
                 })
                 .await
-                .map_err(in_metadata)?;
+                .map_err(ApiError::in_upload_parts)?;
             let submitted = done
                 .state
                 .submitted
@@ -295,31 +295,6 @@ async fn submit(
             })
         })
         .await
-}
-
-/// Field errors of an upload's metadata are named under the `metadata` part.
-fn in_metadata(error: ApiError) -> ApiError {
-    match error {
-        ApiError::Unprocessable {
-            code,
-            detail,
-            mut errors,
-        } => {
-            for error in &mut errors {
-                if error.field != "document" {
-                    error.field = format!("metadata.{}", error.field);
-                } else {
-                    error.field = "file".into();
-                }
-            }
-            ApiError::Unprocessable {
-                code,
-                detail,
-                errors,
-            }
-        }
-        other => other,
-    }
 }
 
 /// Loads a contribution, 404 when there is none.
@@ -401,7 +376,7 @@ async fn revise(
                     }))
                 })
                 .await
-                .map_err(in_metadata)?;
+                .map_err(ApiError::in_upload_parts)?;
             let number = done
                 .state
                 .submitted

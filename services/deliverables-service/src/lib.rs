@@ -333,7 +333,7 @@ async fn publish_draft(
                 )));
             }
             Deliverable::decide(&current.state, command("pending".into()))
-                .map_err(|refusal| in_upload(platform::rejection(refusal)))?;
+                .map_err(|refusal| platform::rejection(refusal).in_upload_parts())?;
             let numbered = writer
                 .execute_also::<Register>(&streams::register(&group_id), |_| {
                     Ok(RegisterCommand::AssignNumber(AssignNumber {
@@ -355,7 +355,7 @@ async fn publish_draft(
                     Ok(command(number.clone()))
                 })
                 .await
-                .map_err(in_upload)?;
+                .map_err(ApiError::in_upload_parts)?;
             let Some(DeliverableEvent::DraftPublished(draft)) = done.events.first() else {
                 return Err(ApiError::internal("publishing recorded no draft"));
             };
@@ -368,31 +368,6 @@ async fn publish_draft(
             })
         })
         .await
-}
-
-/// Field errors of an upload are named under its parts: `metadata.note`, `file`.
-fn in_upload(error: ApiError) -> ApiError {
-    match error {
-        ApiError::Unprocessable {
-            code,
-            detail,
-            mut errors,
-        } => {
-            for error in &mut errors {
-                error.field = if error.field == "document" {
-                    "file".into()
-                } else {
-                    format!("metadata.{}", error.field)
-                };
-            }
-            ApiError::Unprocessable {
-                code,
-                detail,
-                errors,
-            }
-        }
-        other => other,
-    }
 }
 
 /// Transmits the approved deliverable to a meeting of the parent group (the chair). Refused

@@ -134,6 +134,22 @@ impl ApiError {
         }
     }
 
+    /// Names a refusal's fields after the parts of the multipart upload they came from: the
+    /// stored document is the `file` part, every other field sits in the JSON `metadata` part
+    /// (`metadata.title`), so that a client can show each error beside what was typed.
+    pub fn in_upload_parts(mut self) -> Self {
+        if let Self::Unprocessable { errors, .. } = &mut self {
+            for error in errors {
+                error.field = if error.field == "document" {
+                    "file".into()
+                } else {
+                    format!("metadata.{}", error.field)
+                };
+            }
+        }
+        self
+    }
+
     pub fn internal(error: impl std::fmt::Display) -> Self {
         Self::Internal(error.to_string())
     }
@@ -253,5 +269,16 @@ mod tests {
         assert_eq!(problem.code, "too_soon");
         assert_eq!(problem.problem_type, "urn:plenary:problem:too_soon");
         assert_eq!(problem.errors[0].field, "startsOn");
+    }
+
+    #[test]
+    fn upload_refusals_name_the_part_each_field_came_from() {
+        let title = ApiError::invalid_field("title", "input.blank", "blank").in_upload_parts();
+        assert_eq!(title.problem().errors[0].field, "metadata.title");
+        let document = ApiError::invalid_field("document", "document.too_large", "too large")
+            .in_upload_parts();
+        assert_eq!(document.problem().errors[0].field, "file");
+        let elsewhere = ApiError::forbidden("auth.forbidden", "no").in_upload_parts();
+        assert_eq!(elsewhere.problem().status, 403);
     }
 }
