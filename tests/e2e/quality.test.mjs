@@ -169,16 +169,17 @@ describe('errors, right to left and accessibility', { concurrency: false }, () =
     const { page, context } = await newPerson(browser, server.baseUrl);
     await signInAs(page, cast.chair.id);
     const pages = ['/signin', '/', `/groups/${GROUP}`, meetingPath, `${meetingPath}/submit`, `/groups/${GROUP}/announce`];
-    const contribution = await (async () => {
-      await page.goto(meetingPath);
-      const link = page.locator('[data-testid="contributions"] a').first();
-      return (await link.count()) > 0 ? link.getAttribute('href') : undefined;
-    })();
-    if (contribution) pages.push(contribution, `/history/contribution/${contribution.split('/').pop()}`);
+    // The demo meeting has contributions and FG DFC has deliverables: wait for the lists to
+    // render rather than reading them while they are still loading.
+    await page.goto(meetingPath);
+    const contributionLink = page.locator('[data-testid="contributions"] a').first();
+    await contributionLink.waitFor();
+    const contribution = await contributionLink.getAttribute('href');
+    pages.push(contribution, `/history/contribution/${contribution.split('/').pop()}`);
     await page.goto(`/groups/${GROUP}`);
-    await page.locator('main h1').waitFor();
-    const deliverable = page.locator('#deliverables-heading ~ ul a').first();
-    if ((await deliverable.count()) > 0) pages.push(await deliverable.getAttribute('href'));
+    const deliverableLink = page.locator('#deliverables-heading ~ ul a').first();
+    await deliverableLink.waitFor();
+    pages.push(await deliverableLink.getAttribute('href'));
     pages.push('/inbox');
     const pagesChecked = [];
     for (const path of pages) {
