@@ -466,30 +466,21 @@ async fn acknowledge(
     body: Json<AcknowledgeBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (deliverable_id, transmittal_id) = path.into_inner();
-    let (_, group_id) = load(&platform, deliverable_id).await?;
-    let parent_group_id = parent_of(&platform, &group_id).await?;
-    let facts = PolicyFacts {
-        parent_group: Some(parent_group_id),
-        ..platform::in_group(&group_id)
-    };
-    platform::authorize(Some(&*who), Action::AcknowledgeTransmittal, &facts)?;
-    platform
-        .write(&who, &write, &*body, async |writer| {
-            let done = writer
-                .execute::<Deliverable>(&streams::deliverable(deliverable_id), |_| {
-                    Ok(DeliverableCommand::Acknowledge(AcknowledgeTransmittal {
-                        transmittal_id,
-                        note: body.note.clone(),
-                    }))
-                })
-                .await?;
-            Reply::ok(SettledAnswer {
-                deliverable_id,
-                transmittal_id,
-                receipt: done.receipt(),
-            })
-        })
-        .await
+    let command = DeliverableCommand::Acknowledge(AcknowledgeTransmittal {
+        transmittal_id,
+        note: body.note.clone(),
+    });
+    settle(
+        &platform,
+        &who,
+        &write,
+        &*body,
+        deliverable_id,
+        transmittal_id,
+        Action::AcknowledgeTransmittal,
+        command,
+    )
+    .await
 }
 
 /// Returns a transmittal for revision (a member of the parent group): the deliverable then
@@ -513,21 +504,48 @@ async fn return_for_revision(
     body: Json<ReturnBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (deliverable_id, transmittal_id) = path.into_inner();
-    let (_, group_id) = load(&platform, deliverable_id).await?;
-    let parent_group_id = parent_of(&platform, &group_id).await?;
+    let command = DeliverableCommand::Return(ReturnTransmittal {
+        transmittal_id,
+        reason: body.reason.clone(),
+    });
+    settle(
+        &platform,
+        &who,
+        &write,
+        &*body,
+        deliverable_id,
+        transmittal_id,
+        Action::ReturnTransmittal,
+        command,
+    )
+    .await
+}
+
+/// What acknowledging and returning share: the parent group's members decide, and the
+/// deliverable records how its transmittal was settled.
+#[allow(clippy::too_many_arguments)]
+async fn settle<B: Serialize>(
+    platform: &Platform,
+    who: &Authenticated,
+    write: &WriteRequest,
+    body: &B,
+    deliverable_id: DeliverableId,
+    transmittal_id: TransmittalId,
+    action: Action,
+    command: DeliverableCommand,
+) -> Result<HttpResponse, ApiError> {
+    let (_, group_id) = load(platform, deliverable_id).await?;
+    let parent_group_id = parent_of(platform, &group_id).await?;
     let facts = PolicyFacts {
         parent_group: Some(parent_group_id),
         ..platform::in_group(&group_id)
     };
-    platform::authorize(Some(&*who), Action::ReturnTransmittal, &facts)?;
+    platform::authorize(Some(&**who), action, &facts)?;
     platform
-        .write(&who, &write, &*body, async |writer| {
+        .write(who, write, body, async |writer| {
             let done = writer
                 .execute::<Deliverable>(&streams::deliverable(deliverable_id), |_| {
-                    Ok(DeliverableCommand::Return(ReturnTransmittal {
-                        transmittal_id,
-                        reason: body.reason.clone(),
-                    }))
+                    Ok(command.clone())
                 })
                 .await?;
             Reply::ok(SettledAnswer {
