@@ -5,6 +5,11 @@ use platform::config::Settings;
 use platform::{Application, Platform, init_tracing, shutdown_signal};
 use query_service::{GraphqlSettings, QueryService};
 
+// mimalloc: the read side allocates on every query and every replayed event, and glibc's
+// malloc showed in its profiles (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     init_tracing();
