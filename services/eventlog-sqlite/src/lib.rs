@@ -6,6 +6,7 @@
 //! SQLite's write lock serialises their writers, and subscriptions poll for commits made by
 //! other processes.
 
+mod checkpoint;
 mod read;
 mod schema;
 mod writer;
@@ -111,6 +112,8 @@ impl SqliteStore {
         let committed = Arc::new(watch::Sender::new(head));
         let commits = Arc::new(AtomicU64::new(0));
         let (requests, receiver) = mpsc::channel();
+        let checkpoints = checkpoint::spawn(path.clone())
+            .map_err(|error| StoreError::Internal(format!("starting the checkpointer: {error}")))?;
         let writer = Writer::new(
             path.clone(),
             options.busy_timeout,
@@ -118,6 +121,7 @@ impl SqliteStore {
             receiver,
             committed.clone(),
             commits.clone(),
+            checkpoints,
         );
         std::thread::Builder::new()
             .name("eventlog-writer".into())

@@ -34,7 +34,9 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes; a file with a newer one is refused.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
-/// Opens the connection the writer uses: WAL, and every commit fsynced before it returns.
+/// Opens the connection the writer (or the checkpointer) uses: WAL, every commit fsynced before
+/// it returns, and no automatic checkpoint at the end of a commit (the checkpointer's thread
+/// does that work, see `checkpoint`).
 pub fn open_writer(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(busy_timeout)?;
@@ -46,6 +48,7 @@ pub fn open_writer(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Conn
         )));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(conn)
 }
 

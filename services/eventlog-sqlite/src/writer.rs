@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -60,6 +60,8 @@ pub struct Writer {
     committed: Arc<watch::Sender<u64>>,
     /// Transactions committed so far that wrote at least one event.
     commits: Arc<AtomicU64>,
+    /// Wakes the checkpointer after a commit.
+    checkpoints: SyncSender<()>,
 }
 
 impl Writer {
@@ -70,6 +72,7 @@ impl Writer {
         requests: Receiver<AppendRequest>,
         committed: Arc<watch::Sender<u64>>,
         commits: Arc<AtomicU64>,
+        checkpoints: SyncSender<()>,
     ) -> Self {
         Self {
             path,
@@ -78,6 +81,7 @@ impl Writer {
             requests,
             committed,
             commits,
+            checkpoints,
         }
     }
 
@@ -112,6 +116,8 @@ impl Writer {
                 if let Some(seq) = last_seq {
                     self.commits.fetch_add(1, Ordering::Relaxed);
                     self.committed.send_replace(seq);
+                    // Full means a wake-up is already pending.
+                    let _ = self.checkpoints.try_send(());
                 }
                 for (request, outcome) in batch.into_iter().zip(outcomes) {
                     // The caller may have gone away; the events are durable regardless.

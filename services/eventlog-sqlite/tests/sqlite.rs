@@ -128,6 +128,34 @@ async fn concurrent_appends_share_commits() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committed_events_reach_the_database_file_without_waiting_for_another_append() {
+    let (_dir, path) = fresh();
+    let store = SqliteStore::open(&path).expect("open");
+    let empty_size = std::fs::metadata(&path).expect("the file exists").len();
+    let name = stream("checkpointed");
+    let mut expected = ExpectedRevision::NoStream;
+    for n in 0..200 {
+        let written = store
+            .append(&name, expected, vec![test_event(n)])
+            .await
+            .expect("append");
+        expected = ExpectedRevision::Exact(written.last().revision);
+    }
+    // The events are durable in the WAL already; the checkpointer copies them into the file.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut size = empty_size;
+    while size <= empty_size && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        size = std::fs::metadata(&path).expect("the file exists").len();
+    }
+    assert!(
+        size > empty_size,
+        "the database file is still {size} bytes, as before the appends"
+    );
+    assert_eq!(read(&store, "checkpointed").await.len(), 200);
+}
+
 /// Edits the file with plain SQL, as someone with access to the disk could.
 fn tamper(path: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).expect("open the file directly");
