@@ -1,6 +1,7 @@
 //! The one writer: a thread that gathers concurrent appends into one transaction (group
 //! commit) and acknowledges each only after that transaction is durable.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +20,12 @@ use crate::schema;
 
 /// Stop gathering once a batch holds this many events, so one commit stays short.
 const MAX_BATCH_EVENTS: usize = 8192;
+
+/// Stream heads the writer remembers at most; past this it forgets them all and starts over.
+const MAX_CACHED_HEADS: usize = 65_536;
+
+/// A stream's last revision and the hash of its last event: what the next append chains to.
+type Head = (StreamRevision, EventHash);
 
 /// What an append's caller is told.
 pub type Outcome = Result<AppendResult, StoreError>;
@@ -62,6 +69,53 @@ pub struct Writer {
     commits: Arc<AtomicU64>,
     /// Wakes the checkpointer after a commit.
     checkpoints: SyncSender<()>,
+    heads: HeadCache,
+}
+
+/// The heads of the streams this writer appended to, so that an append need not look its
+/// stream's head up in the file. Only what this connection wrote is here, so it is right only
+/// while no other connection (another process, another store on the same file) has committed:
+/// `PRAGMA data_version` tells, and is checked at the start of every transaction. Entries
+/// written by a transaction that then fails are dropped with the rest.
+#[derive(Default)]
+struct HeadCache {
+    /// `PRAGMA data_version` when the entries were last known right.
+    data_version: Option<i64>,
+    heads: HashMap<StreamId, Head>,
+}
+
+impl HeadCache {
+    /// Forgets everything if another connection has committed since the last transaction.
+    fn validate(&mut self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+        let version = tx
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |row| row.get(0))?;
+        if self.data_version != Some(version) {
+            self.heads.clear();
+            self.data_version = Some(version);
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.data_version = None;
+    }
+
+    fn get(&self, stream: &StreamId) -> Option<Head> {
+        self.heads.get(stream).copied()
+    }
+
+    fn set(&mut self, stream: &StreamId, head: Head) {
+        if let Some(cached) = self.heads.get_mut(stream) {
+            *cached = head;
+            return;
+        }
+        if self.heads.len() >= MAX_CACHED_HEADS {
+            self.heads.clear();
+        }
+        self.heads.insert(stream.clone(), head);
+    }
 }
 
 impl Writer {
@@ -82,6 +136,7 @@ impl Writer {
             committed,
             commits,
             checkpoints,
+            heads: HeadCache::default(),
         }
     }
 
@@ -129,6 +184,7 @@ impl Writer {
                 // next batch starts from what is on disk, not from this connection's state.
                 tracing::error!(%error, appends = batch.len(), "event log batch not committed");
                 self.conn = None;
+                self.heads.clear();
                 for request in batch {
                     let _ = request.reply.send(Err(StoreError::Internal(format!(
                         "the append was not committed: {error}"
@@ -150,11 +206,14 @@ impl Writer {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|error| error.to_string())?;
+        self.heads
+            .validate(&tx)
+            .map_err(|error| error.to_string())?;
         let recorded_at = now_micros();
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut last_seq = None;
         for request in batch {
-            let outcome = append_one(&tx, request, recorded_at);
+            let outcome = append_one(&tx, &mut self.heads, request, recorded_at);
             // SQLite rolls a whole transaction back on some errors (I/O, disk full). Going on
             // would run the rest of the batch outside any transaction, so stop here.
             if tx.is_autocommit() {
@@ -187,26 +246,18 @@ fn sqlite_failure(error: rusqlite::Error) -> StoreError {
 /// A refused append writes nothing and does not disturb the others.
 fn append_one(
     tx: &rusqlite::Transaction<'_>,
+    heads: &mut HeadCache,
     request: &AppendRequest,
     recorded_at: DateTime<Utc>,
 ) -> Outcome {
+    // Before the revision check: a retried append gets its original places, not a Conflict.
     if let Some(result) = already_written(tx, request)? {
         return Ok(result);
     }
-    let head: Option<(StreamRevision, EventHash)> = tx
-        .prepare_cached(
-            "SELECT revision, hash FROM events WHERE stream = ?1 ORDER BY revision DESC LIMIT 1",
-        )
-        .and_then(|mut statement| {
-            statement
-                .query_row([request.stream.as_str()], |row| {
-                    let revision: i64 = row.get(0)?;
-                    let hash: [u8; 32] = row.get(1)?;
-                    Ok((revision as StreamRevision, EventHash(hash)))
-                })
-                .optional()
-        })
-        .map_err(sqlite_failure)?;
+    let head = match heads.get(&request.stream) {
+        Some(head) => Some(head),
+        None => stored_head(tx, &request.stream)?,
+    };
     let current = head.map(|(revision, _)| revision);
     if !request.expected.admits(current) {
         return Err(StoreError::Conflict {
@@ -218,7 +269,8 @@ fn append_one(
     if let [event] = request.events.as_slice() {
         // One INSERT is atomic by itself: SQLite undoes a failed statement whole, so the
         // savepoint below would only cost two more statements per append.
-        let (written, _) = insert_event(tx, &request.stream, event, head, recorded_at)?;
+        let (written, hash) = insert_event(tx, &request.stream, event, head, recorded_at)?;
+        heads.set(&request.stream, (written.revision, hash));
         return Ok(AppendResult {
             written: vec![written],
             deduplicated: false,
@@ -228,17 +280,20 @@ fn append_one(
     tx.prepare_cached("SAVEPOINT append")
         .and_then(|mut statement| statement.execute([]))
         .map_err(sqlite_failure)?;
-    let inserted = insert_events(tx, request, head, recorded_at).and_then(|written| {
+    let inserted = insert_events(tx, request, head, recorded_at).and_then(|inserted| {
         tx.prepare_cached("RELEASE append")
             .and_then(|mut statement| statement.execute([]))
             .map_err(sqlite_failure)?;
-        Ok(written)
+        Ok(inserted)
     });
     match inserted {
-        Ok(written) => Ok(AppendResult {
-            written,
-            deduplicated: false,
-        }),
+        Ok((written, head)) => {
+            heads.set(&request.stream, head);
+            Ok(AppendResult {
+                written,
+                deduplicated: false,
+            })
+        }
         Err(error) => {
             // Fails only if SQLite already rolled back the whole transaction; the caller sees
             // that and fails the batch.
@@ -246,6 +301,26 @@ fn append_one(
             Err(error)
         }
     }
+}
+
+/// The stream's last revision and hash as the file has them.
+fn stored_head(
+    tx: &rusqlite::Transaction<'_>,
+    stream: &StreamId,
+) -> Result<Option<Head>, StoreError> {
+    tx.prepare_cached(
+        "SELECT revision, hash FROM events WHERE stream = ?1 ORDER BY revision DESC LIMIT 1",
+    )
+    .and_then(|mut statement| {
+        statement
+            .query_row([stream.as_str()], |row| {
+                let revision: i64 = row.get(0)?;
+                let hash: [u8; 32] = row.get(1)?;
+                Ok((revision as StreamRevision, EventHash(hash)))
+            })
+            .optional()
+    })
+    .map_err(sqlite_failure)
 }
 
 /// The original places of the events if every id is already in the stream; a refusal if only
@@ -288,19 +363,20 @@ fn already_written(
     }
 }
 
+/// Inserts the request's events in order; returns their places and the stream's new head.
 fn insert_events(
     tx: &rusqlite::Transaction<'_>,
     request: &AppendRequest,
-    mut head: Option<(StreamRevision, EventHash)>,
+    mut head: Option<Head>,
     recorded_at: DateTime<Utc>,
-) -> Result<Vec<Written>, StoreError> {
+) -> Result<(Vec<Written>, Head), StoreError> {
     let mut written = Vec::with_capacity(request.events.len());
     for event in &request.events {
         let (place, hash) = insert_event(tx, &request.stream, event, head, recorded_at)?;
         head = Some((place.revision, hash));
         written.push(place);
     }
-    Ok(written)
+    Ok((written, head.expect("an append holds at least one event")))
 }
 
 /// Inserts one event after `head`, chaining its hash to the head's.
@@ -308,7 +384,7 @@ fn insert_event(
     tx: &rusqlite::Transaction<'_>,
     stream: &StreamId,
     prepared: &PreparedEvent,
-    head: Option<(StreamRevision, EventHash)>,
+    head: Option<Head>,
     recorded_at: DateTime<Utc>,
 ) -> Result<(Written, EventHash), StoreError> {
     let mut statement = tx
