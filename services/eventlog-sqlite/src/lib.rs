@@ -112,7 +112,7 @@ impl SqliteStore {
         let committed = Arc::new(watch::Sender::new(head));
         let commits = Arc::new(AtomicU64::new(0));
         let (requests, receiver) = mpsc::channel();
-        let checkpoints = checkpoint::spawn(path.clone())
+        let checkpoints = checkpoint::Checkpoints::spawn(path.clone())
             .map_err(|error| StoreError::Internal(format!("starting the checkpointer: {error}")))?;
         let writer = Writer::new(
             path.clone(),

@@ -49,6 +49,8 @@ pub fn open_writer(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Conn
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // When the WAL starts over after a burst, it is cut back to this size.
+    conn.pragma_update(None, "journal_size_limit", 64i64 << 20)?;
     Ok(conn)
 }
 

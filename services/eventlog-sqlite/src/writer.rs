@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -16,6 +16,7 @@ use eventlog::{
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tokio::sync::{oneshot, watch};
 
+use crate::checkpoint::Checkpoints;
 use crate::schema;
 
 /// Stop gathering once a batch holds this many events, so one commit stays short.
@@ -67,8 +68,7 @@ pub struct Writer {
     committed: Arc<watch::Sender<u64>>,
     /// Transactions committed so far that wrote at least one event.
     commits: Arc<AtomicU64>,
-    /// Wakes the checkpointer after a commit.
-    checkpoints: SyncSender<()>,
+    checkpoints: Checkpoints,
     heads: HeadCache,
 }
 
@@ -126,7 +126,7 @@ impl Writer {
         requests: Receiver<AppendRequest>,
         committed: Arc<watch::Sender<u64>>,
         commits: Arc<AtomicU64>,
-        checkpoints: SyncSender<()>,
+        checkpoints: Checkpoints,
     ) -> Self {
         Self {
             path,
@@ -171,8 +171,7 @@ impl Writer {
                 if let Some(seq) = last_seq {
                     self.commits.fetch_add(1, Ordering::Relaxed);
                     self.committed.send_replace(seq);
-                    // Full means a wake-up is already pending.
-                    let _ = self.checkpoints.try_send(());
+                    self.checkpoints.committed();
                 }
                 for (request, outcome) in batch.into_iter().zip(outcomes) {
                     // The caller may have gone away; the events are durable regardless.
@@ -203,6 +202,7 @@ impl Writer {
             );
         }
         let conn = self.conn.as_mut().expect("opened above");
+        self.checkpoints.finish(conn);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|error| error.to_string())?;
