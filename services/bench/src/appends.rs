@@ -30,6 +30,7 @@ pub async fn run(dir: &Path, writers: usize, duration: Duration) -> anyhow::Resu
         .collect();
     let commits_before = store.commits();
     start.wait().await;
+    let work_before = Work::now();
     let started = Instant::now();
     let mut latencies = latency::histogram();
     let mut acknowledged = 0u64;
@@ -41,6 +42,7 @@ pub async fn run(dir: &Path, writers: usize, duration: Duration) -> anyhow::Resu
             .expect("histograms share their bounds");
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let work = Work::now().since(&work_before);
     let commits = store.commits() - commits_before;
     let (stored, stamped_commits) = count_stamps(&store).await?;
     if stored != acknowledged {
@@ -56,6 +58,8 @@ pub async fn run(dir: &Path, writers: usize, duration: Duration) -> anyhow::Resu
         "commitsCountedFromTimestamps": stamped_commits,
         "eventsPerFsync": round(acknowledged as f64 / commits.max(1) as f64),
         "appendLatencyMicros": latency::summary(&latencies),
+        "perEvent": work.per(acknowledged),
+        "bytesWrittenPerCommit": work.bytes_written.map(|bytes| round(bytes as f64 / commits.max(1) as f64)),
     }))
 }
 
@@ -109,6 +113,95 @@ async fn count_stamps(store: &SqliteStore) -> anyhow::Result<(u64, u64)> {
         );
     }
     Ok((events, stamps.len() as u64))
+}
+
+/// CPU time and bytes written so far, read from /proc: figures that, unlike events per second,
+/// hardly depend on what else the machine is doing. `None` where /proc does not have them.
+#[derive(Debug, Clone, Copy)]
+struct Work {
+    /// CPU of the store's writer threads (named `eventlog-writer`), in nanoseconds.
+    writer_nanos: Option<u64>,
+    /// CPU of the store's checkpointer threads (named `eventlog-ckpt`).
+    checkpointer_nanos: Option<u64>,
+    /// CPU of every thread of this process.
+    process_nanos: Option<u64>,
+    /// Bytes this process handed to write(2) and pwrite(2): the WAL frames and the
+    /// checkpoints' copies into the database file.
+    bytes_written: Option<u64>,
+}
+
+impl Work {
+    fn now() -> Self {
+        let threads = thread_cpu_nanos();
+        let named = |name: &str| {
+            threads.as_ref().map(|threads| {
+                threads
+                    .iter()
+                    .filter(|(comm, _)| comm == name)
+                    .map(|(_, nanos)| nanos)
+                    .sum()
+            })
+        };
+        Self {
+            writer_nanos: named("eventlog-writer"),
+            checkpointer_nanos: named("eventlog-ckpt"),
+            process_nanos: threads
+                .as_ref()
+                .map(|threads| threads.iter().map(|(_, nanos)| nanos).sum()),
+            bytes_written: std::fs::read_to_string("/proc/self/io")
+                .ok()
+                .and_then(|io| {
+                    io.lines()
+                        .find_map(|line| line.strip_prefix("wchar:"))
+                        .and_then(|value| value.trim().parse().ok())
+                }),
+        }
+    }
+
+    /// What was done between `earlier` and this reading. Threads that ended in between are
+    /// missing from both, so process CPU is a slight underestimate.
+    fn since(&self, earlier: &Self) -> Self {
+        let delta = |now: Option<u64>, then: Option<u64>| Some(now?.saturating_sub(then?));
+        Self {
+            writer_nanos: delta(self.writer_nanos, earlier.writer_nanos),
+            checkpointer_nanos: delta(self.checkpointer_nanos, earlier.checkpointer_nanos),
+            process_nanos: delta(self.process_nanos, earlier.process_nanos),
+            bytes_written: delta(self.bytes_written, earlier.bytes_written),
+        }
+    }
+
+    /// CPU microseconds and bytes written per event.
+    fn per(&self, events: u64) -> Value {
+        let events = events.max(1) as f64;
+        let micros = |nanos: Option<u64>| nanos.map(|nanos| round2(nanos as f64 / 1e3 / events));
+        json!({
+            "writerCpuMicros": micros(self.writer_nanos),
+            "checkpointerCpuMicros": micros(self.checkpointer_nanos),
+            "processCpuMicros": micros(self.process_nanos),
+            "bytesWritten": self.bytes_written.map(|bytes| (bytes as f64 / events).round()),
+        })
+    }
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// Every thread of this process: its name and the CPU time it has used (schedstat, ns).
+fn thread_cpu_nanos() -> Option<Vec<(String, u64)>> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(
+        tasks
+            .filter_map(Result::ok)
+            .filter_map(|task| {
+                let dir = task.path();
+                let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
+                let schedstat = std::fs::read_to_string(dir.join("schedstat")).ok()?;
+                let nanos = schedstat.split_whitespace().next()?.parse().ok()?;
+                Some((comm.trim().to_owned(), nanos))
+            })
+            .collect(),
+    )
 }
 
 pub fn round(value: f64) -> f64 {
