@@ -13,24 +13,26 @@ use domain::events::{
     ObjectionRecord, OfficerRole, Outcome, PersonId, ReportId, Stance, Subject, TermsOfReference,
     ThreadId, TransmittalId, Visibility,
 };
-use eventlog::{Position, RecordedEvent};
+use eventlog::Position;
 use uuid::Uuid;
+
+use crate::stored::StoredEvent;
 
 /// A recorded event together with its decoded domain event. The read models keep only the
 /// recorded event (the audit trail needs its exact payload); the decoded one is made again
 /// when an earlier state is folded, which halves the memory held per event.
 #[derive(Debug, Clone)]
 pub struct Projected {
-    pub recorded: Arc<RecordedEvent>,
+    pub recorded: Arc<StoredEvent>,
     pub event: Event,
 }
 
 impl Projected {
     /// Decodes a recorded event; `None` for types no context knows (idempotency records),
     /// which readers of the whole log skip.
-    pub fn decode(recorded: Arc<RecordedEvent>) -> Result<Option<Self>, DecodeError> {
+    pub fn decode(recorded: Arc<StoredEvent>) -> Result<Option<Self>, DecodeError> {
         match Event::decode(
-            &recorded.event_type,
+            recorded.event_type,
             recorded.schema_version,
             &recorded.payload,
         ) {
@@ -62,7 +64,7 @@ pub struct Span {
 impl Span {
     fn start(entry: &Projected) -> Self {
         Self {
-            stream: entry.recorded.stream_id.as_str().to_owned(),
+            stream: entry.recorded.stream_id.to_string(),
             created_at: entry.recorded_at(),
             created: entry.position(),
             updated_at: entry.recorded_at(),

@@ -15,6 +15,7 @@ mod http;
 pub mod projection;
 pub mod projector;
 pub mod read_side;
+pub mod stored;
 #[cfg(test)]
 mod test_support;
 

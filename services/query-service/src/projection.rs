@@ -13,13 +13,14 @@ use domain::events::{
     DeliverableEvent, DeliverableId, DocumentRef, Event, GroupEvent, GroupId, MeetingEvent,
     MeetingId, PersonId, ThreadId, TransmittalId,
 };
-use eventlog::{Position, RecordedEvent};
+use eventlog::Position;
 use uuid::Uuid;
 
 use crate::entities::{
     CallState, ContributionState, DeliverableState, Fold, GroupState, MeetingState, Projected,
     ThreadState, subject_entity_id,
 };
+use crate::stored::StoredEvent;
 
 /// What a participant did in one group, as the positions of the events that did it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,7 +81,8 @@ pub struct ReadModels {
     /// Time and position of every projected event, in log order, to turn a time into a position.
     times: Vec<(DateTime<Utc>, Position)>,
     /// Every projected event of every stream: the audit trails and the source of time travel.
-    pub streams: HashMap<String, Vec<Arc<RecordedEvent>>>,
+    /// The key is the name every event of the stream shares.
+    pub streams: HashMap<Arc<str>, Vec<Arc<StoredEvent>>>,
     pub groups: BTreeMap<GroupId, Arc<GroupState>>,
     pub meetings: HashMap<MeetingId, Arc<MeetingState>>,
     pub contributions: HashMap<ContributionId, Arc<ContributionState>>,
@@ -139,12 +141,12 @@ impl ReadModels {
         self.times.push((entry.recorded_at(), position));
         self.index(entry);
         // Look up before inserting: most events go to an existing stream, without a new key.
-        let stream = entry.recorded.stream_id.as_str();
         let recorded = entry.recorded.clone();
-        match self.streams.get_mut(stream) {
+        match self.streams.get_mut(&*recorded.stream_id) {
             Some(events) => events.push(recorded),
             None => {
-                self.streams.insert(stream.to_owned(), vec![recorded]);
+                self.streams
+                    .insert(recorded.stream_id.clone(), vec![recorded]);
             }
         }
     }
@@ -350,7 +352,7 @@ impl ReadModels {
         index.checked_sub(1).map(|i| self.times[i].1)
     }
 
-    pub fn stream(&self, stream: &str) -> &[Arc<RecordedEvent>] {
+    pub fn stream(&self, stream: &str) -> &[Arc<StoredEvent>] {
         self.streams.get(stream).map_or(&[], Vec::as_slice)
     }
 

@@ -2,15 +2,18 @@
 //! progress for a long replay) and then keeping them live.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use domain::codec::{DecodeError, DomainEvent};
+use domain::events::Event;
 use eventlog::{EventStore, Position, RecordedEvent, StoreError};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::entities::Projected;
 use crate::read_side::ProjectionWriter;
+use crate::stored::{Names, StoredEvent};
 
 /// Most events projected under one write lock: readers wait at most this long.
 const BATCH: usize = 2_048;
@@ -30,10 +33,14 @@ pub enum ProjectorError {
 /// Decodes a recorded event; `None` for types no context knows (idempotency records).
 /// An event that cannot be read is logged and skipped: the read side stays up, the log is
 /// untouched, and the error names the event to repair the code against.
-pub fn decode(recorded: RecordedEvent) -> Option<Projected> {
-    let recorded = Arc::new(recorded);
-    match Projected::decode(recorded.clone()) {
-        Ok(projected) => projected,
+pub fn decode(recorded: RecordedEvent) -> Option<(RecordedEvent, Event)> {
+    match Event::decode(
+        &recorded.event_type,
+        recorded.schema_version,
+        &recorded.payload,
+    ) {
+        Ok(event) => Some((recorded, event)),
+        Err(DecodeError::UnknownType(_)) => None,
         Err(error) => {
             tracing::error!(
                 %error,
@@ -97,22 +104,46 @@ impl Progress {
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// A chunk of the log, decoded: the events to project and where the chunk ended.
-struct Decoded {
-    batch: Vec<Arc<Projected>>,
+struct Chunk {
+    batch: Vec<Projected>,
     last_read: Option<Position>,
 }
 
-fn decode_chunk(chunk: Vec<Result<RecordedEvent, StoreError>>) -> Result<Decoded, StoreError> {
-    let mut batch = Vec::with_capacity(chunk.len());
+/// Decodes a chunk and puts each event in the compact form the read models keep, sharing
+/// stream names and actors through `names` (locked once per chunk, only to look them up).
+fn decode_chunk(
+    chunk: Vec<Result<RecordedEvent, StoreError>>,
+    names: &Mutex<Names>,
+) -> Result<Chunk, StoreError> {
+    let mut decoded = Vec::with_capacity(chunk.len());
     let mut last_read = None;
     for item in chunk {
         let recorded = item?;
         last_read = Some(recorded.position);
-        if let Some(projected) = decode(recorded) {
-            batch.push(Arc::new(projected));
-        }
+        decoded.extend(decode(recorded));
     }
-    Ok(Decoded { batch, last_read })
+    let shared: Vec<_> = {
+        let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
+        decoded
+            .iter()
+            .map(|(recorded, _)| names.share(recorded))
+            .collect()
+    };
+    let batch = decoded
+        .into_iter()
+        .zip(shared)
+        .map(|((recorded, event), (stream_id, actor))| Projected {
+            // The codec matched the recorded type by the very name `event_type` returns.
+            recorded: Arc::new(StoredEvent::new(
+                recorded,
+                stream_id,
+                event.event_type(),
+                actor,
+            )),
+            event,
+        })
+        .collect();
+    Ok(Chunk { batch, last_read })
 }
 
 /// Follows the log for as long as the process runs: replays it into `writer`, then projects
@@ -120,8 +151,10 @@ fn decode_chunk(chunk: Vec<Result<RecordedEvent, StoreError>>) -> Result<Decoded
 /// nothing is projected twice or skipped.
 pub async fn run(store: Arc<dyn EventStore>, writer: ProjectionWriter) {
     let mut rebuilding = true;
+    // Kept across retries: the events projected before a failure share these names too.
+    let names = Arc::new(Mutex::new(Names::default()));
     loop {
-        match follow(store.as_ref(), &writer, rebuilding).await {
+        match follow(store.as_ref(), &writer, &names, rebuilding).await {
             Ok(()) => tracing::warn!("the log subscription ended; following again"),
             Err(error) => tracing::error!(%error, "following the log failed; retrying"),
         }
@@ -136,6 +169,7 @@ pub async fn run(store: Arc<dyn EventStore>, writer: ProjectionWriter) {
 async fn follow(
     store: &dyn EventStore,
     writer: &ProjectionWriter,
+    names: &Arc<Mutex<Names>>,
     rebuilding: bool,
 ) -> Result<(), ProjectorError> {
     let after = writer.head();
@@ -153,11 +187,14 @@ async fn follow(
         .subscribe_all(after)
         .await?
         .ready_chunks(BATCH)
-        .map(|chunk| tokio::task::spawn_blocking(move || decode_chunk(chunk)))
+        .map(|chunk| {
+            let names = names.clone();
+            tokio::task::spawn_blocking(move || decode_chunk(chunk, &names))
+        })
         .buffered(DECODING_AHEAD);
     let mut replayed: u64 = 0;
     while let Some(chunk) = decoded.next().await {
-        let Decoded { batch, last_read } =
+        let Chunk { batch, last_read } =
             chunk.map_err(|e| ProjectorError::Decoder(e.to_string()))??;
         replayed += batch.len() as u64;
         writer.apply_batch(batch, replay_end);

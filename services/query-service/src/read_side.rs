@@ -97,8 +97,8 @@ impl ProjectionWriter {
 
     /// Projects a batch, then announces the new head and, to subscribers, each event after
     /// `replayed_until` (the events up to it are history being rebuilt, not news).
-    pub fn apply_batch(&self, batch: Vec<Arc<Projected>>, replayed_until: Option<Position>) {
-        let Some(last) = batch.last().map(|entry| entry.position()) else {
+    pub fn apply_batch(&self, batch: Vec<Projected>, replayed_until: Option<Position>) {
+        let Some(last) = batch.last().map(Projected::position) else {
             return;
         };
         {
@@ -114,7 +114,7 @@ impl ProjectionWriter {
         for entry in batch {
             if replayed_until.is_none_or(|end| entry.position() > end) {
                 // No subscriber is not an error: the event is simply not pushed to anyone.
-                let _ = self.live.send(entry);
+                let _ = self.live.send(Arc::new(entry));
             }
         }
     }

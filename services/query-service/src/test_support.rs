@@ -7,11 +7,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::codec::DomainEvent;
 use domain::events::*;
-use eventlog::{Actor, EventHash, Position, RecordedEvent, StreamId};
+use eventlog::{Actor, EventHash, Position};
 use uuid::Uuid;
 
 use crate::entities::Projected;
 use crate::projection::ReadModels;
+use crate::stored::StoredEvent;
 
 /// Records events into read models with increasing positions, revisions and times.
 pub struct Recorder {
@@ -46,19 +47,19 @@ impl Recorder {
         self.sequence += 1;
         self.clock += Duration::minutes(1);
         let revision = self.revisions.entry(stream.to_owned()).or_insert(0);
-        let recorded = RecordedEvent {
+        let recorded = StoredEvent {
             id: Uuid::from_u128(u128::from(self.sequence)),
-            stream_id: StreamId::new(stream).unwrap(),
+            stream_id: Arc::from(stream),
             revision: *revision,
             position: Position::at(self.sequence),
-            event_type: event.event_type().to_owned(),
+            event_type: event.event_type(),
             schema_version: event.schema_version(),
             recorded_at: self.clock,
-            actor: Actor {
+            actor: Arc::new(Actor {
                 subject: "secretariat".into(),
                 display_name: "TSB".into(),
                 roles: vec![],
-            },
+            }),
             correlation_id: Uuid::nil(),
             causation_id: None,
             payload: event.to_payload(),

@@ -10,7 +10,7 @@ use async_graphql::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::events::{DocumentRef, ObjectionRecord, Subject};
-use eventlog::{Position, RecordedEvent};
+use eventlog::Position;
 use uuid::Uuid;
 
 use crate::access::Viewer;
@@ -22,6 +22,7 @@ use crate::entities::{
 use crate::graphql::errors::QueryError;
 use crate::projection::{ReadModels, count_until};
 use crate::read_side::ReadSide;
+use crate::stored::StoredEvent;
 
 /// A place in the global log, as an opaque token: `"42"` or `"42:40"` (commit:prepare).
 /// Every write returns one; pass it as `atLeast` to read your own write.
@@ -338,7 +339,7 @@ pub struct ViewerInfo {
 // ------------------------------------------------------------------------------ audit trail
 
 /// One event that shaped an entity, with everything needed to verify its hash chain.
-pub struct AuditEvent(pub Arc<RecordedEvent>);
+pub struct AuditEvent(pub Arc<StoredEvent>);
 
 #[Object]
 impl AuditEvent {
@@ -347,13 +348,13 @@ impl AuditEvent {
     }
     #[graphql(name = "type")]
     async fn event_type(&self) -> &str {
-        &self.0.event_type
+        self.0.event_type
     }
     async fn schema_version(&self) -> u16 {
         self.0.schema_version
     }
     async fn stream(&self) -> &str {
-        self.0.stream_id.as_str()
+        &self.0.stream_id
     }
     async fn revision(&self) -> u64 {
         self.0.revision
