@@ -102,6 +102,10 @@ impl HeadCache {
         self.data_version = None;
     }
 
+    fn forget(&mut self, stream: &StreamId) {
+        self.heads.remove(stream);
+    }
+
     fn get(&self, stream: &StreamId) -> Option<Head> {
         self.heads.get(stream).copied()
     }
@@ -222,10 +226,13 @@ impl Writer {
                     _ => "the transaction was rolled back".to_owned(),
                 });
             }
-            if let Ok(result) = &outcome
-                && !result.deduplicated
-            {
-                last_seq = Some(result.last().position.commit);
+            match &outcome {
+                Ok(result) if !result.deduplicated => {
+                    last_seq = Some(result.last().position.commit);
+                }
+                // Whatever went wrong, the next append to this stream reads its head again.
+                Err(StoreError::Internal(_)) => self.heads.forget(&request.stream),
+                _ => {}
             }
             outcomes.push(outcome);
         }
