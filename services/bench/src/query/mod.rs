@@ -1,7 +1,8 @@
 //! `plenary-bench query`: the read side under load. A generated log of real domain events
 //! (see [`dataset`]) is served by the real query service over HTTP on loopback, and three
 //! documented queries run at 64 connections: a contribution with its comment thread, a
-//! meeting with its contributions, and the parent group's pull with audit trails. Then a log
+//! meeting with its contributions, and the parent group's pull with audit trails. The server
+//! runs in a child process, so that its CPU is measured apart from the load generator's. Then a log
 //! of a million events is rebuilt into the read models in a child process, for the rebuild
 //! rate and the memory the read models hold.
 
@@ -9,6 +10,7 @@ mod dataset;
 mod load;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,11 +21,13 @@ use platform::auth::Identity;
 use platform::config::Settings;
 use platform::{Application, Platform};
 use query_service::{GraphqlSettings, QueryService};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::appends::round;
 use crate::{emit, system};
-use load::{LoadSettings, Workload};
+use load::{LoadSettings, Target, Workload};
 
 const CONTRIBUTION_QUERY: &str =
     include_str!("../../../../schema/graphql/examples/contribution-with-thread.graphql");
@@ -64,6 +68,9 @@ pub struct QueryArgs {
     /// Concurrent connections, each sending its next query when the answer arrives.
     #[arg(long, default_value_t = 64)]
     pub connections: usize,
+    /// Threads of the load generator (each a single-threaded runtime).
+    #[arg(long, default_value_t = 1)]
+    pub client_threads: usize,
     /// How long each query is measured, in seconds (after the warm-up).
     #[arg(long, default_value_t = 10.0)]
     pub secs: f64,
@@ -82,12 +89,19 @@ pub struct QueryArgs {
     /// scenario runs itself so, in a child process, to measure that memory alone).
     #[arg(long, hide = true)]
     pub rebuild_only: Option<PathBuf>,
+    /// Serves the query service over this log in this process until standard input closes,
+    /// after printing its port and tokens (the load scenarios run their server so).
+    #[arg(long, hide = true)]
+    pub serve_only: Option<PathBuf>,
 }
 
 pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     if let Some(log) = &args.rebuild_only {
         emit(&rebuild(log).await?);
         return Ok(());
+    }
+    if let Some(log) = &args.serve_only {
+        return serve(log).await;
     }
     let dir = tempfile::Builder::new()
         .prefix("plenary-bench-query-")
@@ -149,33 +163,35 @@ async fn serve_and_load(
     emit(&figures);
     drop(store);
 
-    let platform = Platform::open(settings(&log)).await?;
-    let head = platform
-        .store()
-        .head()
-        .await?
-        .context("the generated log is empty")?;
-    let query = QueryService::start(&platform, &GraphqlSettings::default());
-    query
-        .read_side()
-        .wait_for(head, Duration::from_secs(3_600))
-        .await
-        .ok()
-        .context("the projection never caught up")?;
-    let app = Application::build(platform.clone(), vec![query.service()])?;
-    let url = format!("http://127.0.0.1:{}/graphql", app.port());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async move {
-        let _ = stopped.await;
-    }));
-
-    // The secretariat reads every group; the pull needs a member of TSAG.
-    let secretariat = token(&platform, "tsb.secretariat", &[], true)?;
-    let tsag_member = token(&platform, "tsag.member", &[("tsag", Role::Delegate)], false)?;
+    eprintln!("query: starting the server in a child process");
+    let mut server = tokio::process::Command::new(std::env::current_exe()?)
+        .arg("query")
+        .arg("--serve-only")
+        .arg(&log)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()?;
+    let server_pid = server.id().context("the server process has an id")?;
+    let mut lines = BufReader::new(server.stdout.take().context("the server's stdout")?).lines();
+    let ready: ServerReady = serde_json::from_str(
+        &lines
+            .next_line()
+            .await?
+            .context("the server process ended before serving")?,
+    )
+    .context("the server process prints its port and tokens")?;
+    let target = Target {
+        address: SocketAddr::from(([127, 0, 0, 1], ready.port)),
+        server_pid,
+    };
+    let (secretariat, tsag_member) = (ready.secretariat_token, ready.tsag_member_token);
     let settings = LoadSettings {
         connections: args.connections,
         warmup: Duration::from_secs_f64(args.warmup_secs),
         duration: Duration::from_secs_f64(args.secs),
+        client_threads: args.client_threads,
     };
     for scenario in scenarios {
         let workload = match scenario {
@@ -216,7 +232,7 @@ async fn serve_and_load(
             "query: {} at {} connections for {}s",
             workload.name, args.connections, args.secs
         );
-        let mut figures = load::run(&url, &workload, settings).await?;
+        let mut figures = load::run(target, &workload, settings).await?;
         figures["logEvents"] = json!(data.events);
         if *scenario == Scenario::Inbox {
             figures["transmittalsPerPull"] =
@@ -224,8 +240,56 @@ async fn serve_and_load(
         }
         emit(&figures);
     }
-    let _ = stop.send(());
-    server.await??;
+    // Closing its standard input stops the server.
+    drop(server.stdin.take());
+    let status = server.wait().await?;
+    if !status.success() {
+        bail!("the server process failed: {status}");
+    }
+    Ok(())
+}
+
+/// What the server process prints once it serves.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServerReady {
+    port: u16,
+    /// The secretariat reads every group.
+    secretariat_token: String,
+    /// The pull needs a member of TSAG.
+    tsag_member_token: String,
+}
+
+/// The server process: the query service over `log`, caught up with it, served on a free
+/// loopback port until standard input closes.
+async fn serve(log: &Path) -> anyhow::Result<()> {
+    let platform = Platform::open(settings(log)).await?;
+    let head = platform
+        .store()
+        .head()
+        .await?
+        .context("the generated log is empty")?;
+    let query = QueryService::start(&platform, &GraphqlSettings::default());
+    query
+        .read_side()
+        .wait_for(head, Duration::from_secs(3_600))
+        .await
+        .ok()
+        .context("the projection never caught up")?;
+    let app = Application::build(platform.clone(), vec![query.service()])?;
+    let ready = ServerReady {
+        port: app.port(),
+        secretariat_token: token(&platform, "tsb.secretariat", &[], true)?,
+        tsag_member_token: token(&platform, "tsag.member", &[("tsag", Role::Delegate)], false)?,
+    };
+    println!("{}", serde_json::to_string(&ready)?);
+    app.run_until(async {
+        let _ = tokio::task::spawn_blocking(|| {
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new())
+        })
+        .await;
+    })
+    .await?;
     Ok(())
 }
 
