@@ -3,7 +3,8 @@
 //! is for its participants; a parent group reads what its child groups transmitted to it,
 //! with the audit trail; the secretariat reads everything.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{PoisonError, RwLock};
 
 use domain::events::{DocumentRef, GroupId, PersonId, Visibility};
 
@@ -132,6 +133,75 @@ impl Viewer {
                 .group_of_stream(stream)
                 .is_some_and(|group| self.can_read_group(models, &group)),
         }
+    }
+}
+
+/// Tokens kept by [`VerifiedTokens`]; past it the cache starts afresh, so that it stays small.
+const VERIFIED_TOKENS: usize = 1_024;
+
+/// The readers of bearer tokens this process has verified, by token.
+///
+/// Checking a token's signature (and decoding its claims) costs more than many a query, and a
+/// client sends the same token with every request. A token whose signature, issuer and
+/// audience were accepted stays so for the life of the process, whose keys are fixed when it
+/// starts; what changes is time. So a token is verified in full the first time, and later only
+/// its `nbf` and `exp` are checked again, with the leeway the verification allows.
+#[derive(Debug)]
+pub struct VerifiedTokens {
+    by_token: RwLock<HashMap<String, VerifiedToken>>,
+    leeway_seconds: u64,
+}
+
+#[derive(Debug, Clone)]
+struct VerifiedToken {
+    viewer: Viewer,
+    not_before: u64,
+    expires: u64,
+}
+
+impl VerifiedTokens {
+    pub fn new(leeway_seconds: u64) -> Self {
+        Self {
+            by_token: RwLock::default(),
+            leeway_seconds,
+        }
+    }
+
+    /// The reader of `token` if it was verified before and is valid at `now` (Unix seconds).
+    pub fn reader(&self, token: &str, now: u64) -> Option<Viewer> {
+        let by_token = self.by_token.read().unwrap_or_else(PoisonError::into_inner);
+        let verified = by_token.get(token)?;
+        // As jsonwebtoken: expired when `exp < now - leeway`, early when `nbf > now + leeway`.
+        let in_time = verified.expires.saturating_add(self.leeway_seconds) >= now
+            && verified.not_before <= now.saturating_add(self.leeway_seconds);
+        in_time.then(|| verified.viewer.clone())
+    }
+
+    /// Keeps the reader of `token`, which has just been verified in full.
+    pub fn remember(&self, token: &str, viewer: &Viewer, not_before: u64, expires: u64) {
+        let mut by_token = self
+            .by_token
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if by_token.len() >= VERIFIED_TOKENS {
+            by_token.clear();
+        }
+        by_token.insert(
+            token.to_owned(),
+            VerifiedToken {
+                viewer: viewer.clone(),
+                not_before,
+                expires,
+            },
+        );
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.by_token
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -314,5 +384,45 @@ mod tests {
         let outsider = person("dave", &["dcgi"]);
         assert!(!outsider.can_read_deliverable(m, &m.deliverables[&DELIVERABLE]));
         assert!(!outsider.can_read_stream(m, &streams::deliverable(DELIVERABLE)));
+    }
+
+    fn reader(name: &str) -> Viewer {
+        person(name, &["fg-dfc"])
+    }
+
+    #[test]
+    fn a_verified_token_gives_its_reader_while_it_is_in_time() {
+        let tokens = VerifiedTokens::new(30);
+        assert_eq!(tokens.reader("token-a", 1_000), None, "never verified");
+        tokens.remember("token-a", &reader("alice"), 900, 2_000);
+        assert_eq!(tokens.reader("token-a", 1_000), Some(reader("alice")));
+        assert_eq!(tokens.reader("token-b", 1_000), None, "another token");
+    }
+
+    #[test]
+    fn a_verified_token_is_refused_once_expired_beyond_the_leeway() {
+        let tokens = VerifiedTokens::new(30);
+        tokens.remember("token", &reader("alice"), 900, 2_000);
+        assert!(tokens.reader("token", 2_030).is_some(), "within the leeway");
+        assert_eq!(tokens.reader("token", 2_031), None);
+    }
+
+    #[test]
+    fn a_verified_token_is_refused_before_its_not_before_beyond_the_leeway() {
+        let tokens = VerifiedTokens::new(30);
+        tokens.remember("token", &reader("alice"), 1_000, 2_000);
+        assert_eq!(tokens.reader("token", 969), None);
+        assert!(tokens.reader("token", 970).is_some(), "within the leeway");
+    }
+
+    #[test]
+    fn the_verified_tokens_stay_bounded() {
+        let tokens = VerifiedTokens::new(0);
+        for n in 0..=VERIFIED_TOKENS {
+            tokens.remember(&format!("token-{n}"), &reader("alice"), 0, u64::MAX);
+        }
+        assert!(tokens.len() <= VERIFIED_TOKENS, "{} kept", tokens.len());
+        let last = format!("token-{VERIFIED_TOKENS}");
+        assert!(tokens.reader(&last, 1).is_some(), "the newest is kept");
     }
 }

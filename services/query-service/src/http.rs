@@ -3,12 +3,13 @@
 //! (`/documents/{sha256}`, see [`crate::documents`]).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, Data, ErrorExtensions, Executor};
+use async_graphql::{BatchRequest, Data, ErrorExtensions, Executor, ParseRequestError};
 use async_graphql_actix_web::{GraphQLBatchRequest, GraphQLResponse, GraphQLSubscription};
 use domain::policy::Principal;
 use eventlog::EventStore;
@@ -16,7 +17,7 @@ use platform::Platform;
 use platform::error::ApiError;
 use tracing::Instrument;
 
-use crate::access::Viewer;
+use crate::access::{VerifiedTokens, Viewer};
 use crate::config::GraphqlSettings;
 use crate::documents::{self, DocumentsDoc};
 use crate::graphql::errors::QueryError;
@@ -49,6 +50,7 @@ struct Inner {
     max_batch: usize,
     /// How long a read waits for the projection to reach a position.
     freshness_wait: Duration,
+    tokens: VerifiedTokens,
 }
 
 impl std::fmt::Debug for QueryService {
@@ -73,6 +75,7 @@ impl QueryService {
                 platform: platform.clone(),
                 max_batch: settings.max_batch,
                 freshness_wait: Duration::from_millis(settings.at_least_wait_ms),
+                tokens: VerifiedTokens::new(platform.settings().auth.leeway_seconds),
             }),
         }
     }
@@ -116,14 +119,29 @@ impl QueryService {
         platform::Service::new("query", move |cfg| this.configure(cfg), openapi())
     }
 
+    /// The reader of a request: anonymous without `Authorization`; a bearer token is verified
+    /// in full the first time and then only checked for its times (see [`VerifiedTokens`]).
     pub(crate) fn viewer_of(&self, req: &HttpRequest) -> Result<Viewer, ApiError> {
-        Ok(self
-            .inner
-            .platform
-            .auth()
-            .principal_of(req)?
-            .map(Viewer::from)
-            .unwrap_or_default())
+        let auth = self.inner.platform.auth();
+        let Some(token) = bearer_token(req) else {
+            // No header, or one that is not a bearer token: the platform says which.
+            return Ok(auth
+                .principal_of(req)?
+                .map(Viewer::from)
+                .unwrap_or_default());
+        };
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        if let Some(viewer) = self.inner.tokens.reader(token, now) {
+            return Ok(viewer);
+        }
+        let claims = auth.verify(token)?;
+        let viewer = Viewer::from(claims.principal());
+        self.inner
+            .tokens
+            .remember(token, &viewer, claims.nbf, claims.exp);
+        Ok(viewer)
     }
 
     /// The reader of a WebSocket connection, from its `connection_init` payload:
@@ -151,6 +169,15 @@ impl QueryService {
             .map_err(|e| unauthenticated(e.to_string()))?;
         Ok(claims.principal().into())
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, as the platform reads it.
+fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim())
 }
 
 /// The OpenAPI document of the query service's REST route, `/documents/{sha256}` (GraphQL is
@@ -184,7 +211,7 @@ fn error_response(status: StatusCode, error: &QueryError) -> HttpResponse {
 async fn execute(
     service: &QueryService,
     req: &HttpRequest,
-    batch: Result<GraphQLBatchRequest, actix_web::Error>,
+    batch: Result<BatchRequest, actix_web::Error>,
 ) -> HttpResponse {
     let viewer = match service.viewer_of(req) {
         Ok(viewer) => viewer,
@@ -196,7 +223,7 @@ async fn execute(
         }
     };
     let batch = match batch {
-        Ok(batch) => batch.into_inner(),
+        Ok(batch) => batch,
         Err(error) => {
             return error_response(
                 StatusCode::BAD_REQUEST,
@@ -221,9 +248,39 @@ async fn execute(
 async fn graphql_post(
     service: web::Data<QueryService>,
     req: HttpRequest,
-    batch: Result<GraphQLBatchRequest, actix_web::Error>,
+    payload: web::Payload,
 ) -> HttpResponse {
+    let batch = read_batch(&req, payload.into_inner()).await;
     execute(&service, &req, batch).await
+}
+
+/// The request (or batch) of a POST. A JSON body, which is what clients send but for file
+/// uploads, is read whole within the platform's JSON body limit and parsed in one go;
+/// multipart bodies go through async-graphql's reader (which pipes every body through a
+/// channel and an async reader, a cost per query).
+async fn read_batch(
+    req: &HttpRequest,
+    mut payload: Payload,
+) -> Result<BatchRequest, actix_web::Error> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        });
+    if multipart {
+        return GraphQLBatchRequest::from_request(req, &mut payload)
+            .await
+            .map(GraphQLBatchRequest::into_inner);
+    }
+    let body = web::Bytes::from_request(req, &mut payload).await?;
+    serde_json::from_slice(&body).map_err(|error| {
+        actix_web::error::ErrorBadRequest(ParseRequestError::InvalidRequest(Box::new(error)))
+    })
 }
 
 fn wants_html(req: &HttpRequest) -> bool {
@@ -261,7 +318,9 @@ async fn graphql_get(
     if wants_html(&req) && req.query_string().is_empty() {
         return Ok(graphiql().await);
     }
-    let batch = GraphQLBatchRequest::extract(&req).await;
+    let batch = GraphQLBatchRequest::extract(&req)
+        .await
+        .map(GraphQLBatchRequest::into_inner);
     Ok(execute(&service, &req, batch).await)
 }
 

@@ -676,6 +676,84 @@ async fn get_queries_graphiql_and_the_limits_answer_with_codes() {
     );
 }
 
+#[tokio::test]
+async fn a_token_is_accepted_again_but_an_altered_one_is_refused() {
+    let app = TestQuery::spawn().await;
+    let token = app.token("alice", &[], false);
+    for _ in 0..2 {
+        let viewer = app
+            .query(Some(&token), "{ viewer { person } }", json!({}))
+            .await;
+        assert_eq!(
+            viewer,
+            json!({ "data": { "viewer": { "person": "alice" } } })
+        );
+    }
+    // Same header and claims, another signature: the token the server saw is no shortcut.
+    let signature_at = token.rfind('.').unwrap() + 5;
+    let mut forged = token.clone();
+    let swapped = if &token[signature_at..=signature_at] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    forged.replace_range(signature_at..=signature_at, swapped);
+    let refused = app
+        .client
+        .post(format!("http://{}/graphql", app.address))
+        .bearer_auth(&forged)
+        .json(&json!({ "query": "{ viewer { person } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(
+        error_code(&refused.json().await.unwrap()),
+        "UNAUTHENTICATED"
+    );
+}
+
+#[tokio::test]
+async fn a_post_is_read_as_json_or_as_a_multipart_request() {
+    let app = TestQuery::spawn().await;
+    let url = format!("http://{}/graphql", app.address);
+    let not_json = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{ head }")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+    assert_eq!(
+        error_code(&not_json.json().await.unwrap()),
+        "GRAPHQL_PARSE_FAILED"
+    );
+    let too_large = app
+        .client
+        .post(&url)
+        .json(&json!({ "query": format!("{{ head }} # {}", "x".repeat(1024 * 1024)) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), 400, "refused, not read whole");
+    let form = reqwest::multipart::Form::new()
+        .text("operations", json!({ "query": "{ head }" }).to_string())
+        .text("map", "{}");
+    let multipart: Value = app
+        .client
+        .post(&url)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(multipart, json!({ "data": { "head": null } }));
+}
+
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
