@@ -1,7 +1,8 @@
 //! The embedded, default event-log backend: one SQLite file in WAL mode with synchronous=FULL.
 //!
 //! Appends go to one writer thread that commits whatever has queued up in one transaction
-//! (group commit) and acknowledges each append only after that commit returned. Reads run on
+//! (group commit) and acknowledges each append only after that commit returned. A second
+//! thread copies the WAL back into the database file (see `checkpoint`). Reads run on
 //! separate connections on tokio's blocking pool. Several processes may open the same file:
 //! SQLite's write lock serialises their writers, and subscriptions poll for commits made by
 //! other processes.
@@ -30,8 +31,10 @@ pub use schema::SCHEMA_VERSION;
 
 use crate::writer::{AppendRequest, PreparedEvent, Writer};
 
-/// Events fetched per query while a subscription catches up.
-const SUBSCRIPTION_PAGE: usize = 2048;
+/// Events fetched per query while a subscription catches up. A page of `RecordedEvent`s
+/// (~300 bytes each, before their strings) stays under 512 KiB: larger blocks are mapped fresh
+/// from the OS and zeroed again on every page instead of being reused.
+const SUBSCRIPTION_PAGE: usize = 1024;
 /// How often an idle subscription looks for commits made by another process.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Idle read connections kept for reuse.
