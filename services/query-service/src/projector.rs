@@ -15,8 +15,9 @@ use crate::entities::Projected;
 use crate::read_side::ProjectionWriter;
 use crate::stored::{Names, StoredEvent};
 
-/// Most events projected under one write lock: readers wait at most this long.
-const BATCH: usize = 2_048;
+/// Most events projected under one write lock: readers wait at most this long. Like the
+/// store's pages, a chunk's buffers stay under 512 KiB, so the allocator reuses them.
+const BATCH: usize = 1_024;
 /// Chunks decoded ahead of the one being projected.
 const DECODING_AHEAD: usize = 4;
 /// A replay at least this long reports progress even when stderr is not a terminal.
