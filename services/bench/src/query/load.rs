@@ -180,41 +180,46 @@ async fn connection_loop(
     let (mut sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .context("HTTP/1.1 handshake")?;
-    let driver = tokio::spawn(driver);
     let workload = &shared.workload;
     let mut histogram = latency::histogram();
-    let mut index = connection * 7919;
     let mut bytes = 0u64;
-    while !shared.stop.load(Ordering::Relaxed) {
-        let body = workload.bodies[index % workload.bodies.len()].clone();
-        index += 1;
-        let mut request = Request::new(Full::new(body));
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = hyper::Uri::from_static("/graphql");
-        let headers = request.headers_mut();
-        headers.insert(HOST, shared.host.clone());
-        headers.insert(AUTHORIZATION, shared.authorization.clone());
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let started = Instant::now();
-        let response = sender.send_request(request).await?;
-        let status = response.status();
-        let answer = response.into_body().collect().await?.to_bytes();
-        let elapsed = started.elapsed();
-        if !status.is_success() || has_errors(&answer) {
-            bail!(
-                "{}: {status}: {}",
-                workload.name,
-                String::from_utf8_lossy(&answer[..answer.len().min(400)])
-            );
+    let queries = async {
+        let mut index = connection * 7919;
+        while !shared.stop.load(Ordering::Relaxed) {
+            let body = workload.bodies[index % workload.bodies.len()].clone();
+            index += 1;
+            let mut request = Request::new(Full::new(body));
+            *request.method_mut() = Method::POST;
+            *request.uri_mut() = hyper::Uri::from_static("/graphql");
+            let headers = request.headers_mut();
+            headers.insert(HOST, shared.host.clone());
+            headers.insert(AUTHORIZATION, shared.authorization.clone());
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            let started = Instant::now();
+            let response = sender.send_request(request).await?;
+            let status = response.status();
+            let answer = response.into_body().collect().await?.to_bytes();
+            let elapsed = started.elapsed();
+            if !status.is_success() || has_errors(&answer) {
+                bail!(
+                    "{}: {status}: {}",
+                    workload.name,
+                    String::from_utf8_lossy(&answer[..answer.len().min(400)])
+                );
+            }
+            if shared.measuring.load(Ordering::Relaxed) {
+                latency::record(&mut histogram, elapsed);
+                bytes += answer.len() as u64;
+            }
         }
-        if shared.measuring.load(Ordering::Relaxed) {
-            latency::record(&mut histogram, elapsed);
-            bytes += answer.len() as u64;
-        }
+        anyhow::Ok(())
+    };
+    // The connection is driven in this same task, so that a query and its answer do not
+    // hop between tasks.
+    tokio::select! {
+        done = queries => done?,
+        ended = driver => bail!("the server closed the connection: {ended:?}"),
     }
-    drop(sender);
-    // The server keeps the connection open: the driver is done with once its sender is gone.
-    driver.abort();
     Ok(Measured { histogram, bytes })
 }
 
