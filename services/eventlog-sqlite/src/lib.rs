@@ -35,6 +35,9 @@ use crate::writer::{AppendRequest, PreparedEvent, Writer};
 /// (~300 bytes each, before their strings) stays under 512 KiB: larger blocks are mapped fresh
 /// from the OS and zeroed again on every page instead of being reused.
 const SUBSCRIPTION_PAGE: usize = 1024;
+/// Ranges of positions a subscription reads at once while it catches up with commits it knows
+/// of, each on its own read connection, so that reading the log is spread over the cores.
+const CATCH_UP_RANGES: u64 = 2;
 /// How often an idle subscription looks for commits made by another process.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Idle read connections kept for reuse.
@@ -186,17 +189,56 @@ impl SqliteStore {
             .await
     }
 
-    /// Feeds a subscription: pages from the file after `after`, then waits for the writer's
-    /// next commit or the poll interval (another process may have written), and repeats.
-    /// Reading from the file every time is what makes the switch to live gap-free.
+    /// The events at positions in `(after, up_to]`, `up_to` being committed.
+    async fn read_range(&self, after: u64, up_to: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.with_reader(move |conn| read::read_range(conn, after, up_to))
+            .await
+    }
+
+    /// Feeds a subscription: while this process's writer has committed beyond `after`, reads
+    /// the ranges of positions up to that commit, several at once (every position up to a
+    /// commit is final, so the ranges neither miss nor repeat an event); then pages from the
+    /// file after `after`, which also finds other processes' commits; then waits for the
+    /// writer's next commit or the poll interval, and repeats. Reading from the file every
+    /// time is what makes the switch to live gap-free.
     async fn follow(
         self,
         mut after: u64,
         pages: async_mpsc::Sender<Result<Vec<RecordedEvent>, StoreError>>,
     ) {
+        let range = SUBSCRIPTION_PAGE as u64;
         let mut committed = self.inner.committed.subscribe();
         loop {
             committed.mark_unchanged();
+            let head = *committed.borrow();
+            if head > after {
+                let reads = (0..CATCH_UP_RANGES)
+                    .map(|n| {
+                        (
+                            head.min(after + n * range),
+                            head.min(after + (n + 1) * range),
+                        )
+                    })
+                    .filter(|(from, to)| from < to)
+                    .map(|(from, to)| self.read_range(from, to));
+                let end = head.min(after + CATCH_UP_RANGES * range);
+                for read in futures::future::join_all(reads).await {
+                    match read {
+                        Ok(events) if events.is_empty() => {}
+                        Ok(events) => {
+                            if pages.send(Ok(events)).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(error) => {
+                            let _ = pages.send(Err(error)).await;
+                            return;
+                        }
+                    }
+                }
+                after = end;
+                continue;
+            }
             match self.read_page(after, SUBSCRIPTION_PAGE).await {
                 Ok(page) if page.is_empty() => {
                     tokio::select! {

@@ -39,6 +39,31 @@ pub fn read_all(
     )
 }
 
+/// The events at positions in `(after, up_to]`: once `up_to` is committed, that range is final,
+/// so several ranges can be read at once on different connections.
+pub fn read_range(
+    conn: &Connection,
+    after: u64,
+    up_to: u64,
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    let mut statement = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq"
+        ))
+        .map_err(StoreError::internal)?;
+    let span = usize::try_from(up_to.saturating_sub(after)).unwrap_or(usize::MAX);
+    let (after, up_to) = (
+        i64::try_from(after).unwrap_or(i64::MAX),
+        i64::try_from(up_to).unwrap_or(i64::MAX),
+    );
+    collect(
+        statement
+            .query((after, up_to))
+            .map_err(StoreError::internal)?,
+        span,
+    )
+}
+
 pub fn read_stream(
     conn: &Connection,
     stream: &StreamId,
