@@ -4,7 +4,7 @@
 //! query "as of" an earlier position folds them again (see [`Fold`]). Cross-entity indexes
 //! (lists per group, participant activity, the parent group's inbox) are updated here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +14,8 @@ use domain::events::{
     MeetingId, PersonId, ThreadId, TransmittalId,
 };
 use eventlog::Position;
+// Hashed with foldhash: a rebuild looks these maps up several times per event.
+use foldhash::HashMap;
 use uuid::Uuid;
 
 use crate::entities::{

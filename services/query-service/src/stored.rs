@@ -2,11 +2,11 @@
 //! event of a stream shares one copy of the stream's name, every event of an actor one copy of
 //! the actor, and the type is the domain's own static name. A million events hold each name once.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use eventlog::{Actor, EventHash, EventId, Position, RecordedEvent, StreamRevision};
+use foldhash::{HashMap, HashSet};
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
