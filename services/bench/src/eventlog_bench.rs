@@ -43,7 +43,7 @@ pub struct EventlogArgs {
     /// Appends in flight while generating the replayed log.
     #[arg(long, default_value_t = 8)]
     pub generate_concurrency: usize,
-    /// Events between two samples of the heap while replaying (the store reads its own pages).
+    /// Events per `read_all` call while replaying.
     #[arg(long, default_value_t = 4_096)]
     pub page: usize,
     /// Payloads held in memory for the raw decode limit.
