@@ -102,13 +102,31 @@ pub struct ReadModels {
     pub calls_by_entity: HashMap<Uuid, Vec<CallId>>,
     pub call_of_decision: HashMap<DecisionId, CallId>,
     pub deliverables_by_group: HashMap<GroupId, Vec<DeliverableId>>,
-    pub activity: HashMap<(GroupId, PersonId), Activity>,
+    /// Participant activity by group, then by person (looked up without allocating a key).
+    pub activity: HashMap<GroupId, HashMap<PersonId, Activity>>,
     /// Transmittals per receiving parent group, in log order.
     pub inbox: HashMap<GroupId, Vec<InboxEntry>>,
     /// What each parent group may read because a child group transmitted it.
     pub disclosed: HashMap<GroupId, BTreeSet<Disclosed>>,
     /// The entities referring to each stored document, by SHA-256, in log order.
     pub documents: HashMap<String, Vec<DocumentUse>>,
+}
+
+/// The activity of `person` in `group`, made empty the first time; the keys are copied only
+/// then.
+fn activity_of<'a>(
+    activity: &'a mut HashMap<GroupId, HashMap<PersonId, Activity>>,
+    group: &str,
+    person: &str,
+) -> &'a mut Activity {
+    if !activity.contains_key(group) {
+        activity.insert(group.to_owned(), HashMap::default());
+    }
+    let people = activity.get_mut(group).expect("inserted above");
+    if !people.contains_key(person) {
+        people.insert(person.to_owned(), Activity::default());
+    }
+    people.get_mut(person).expect("inserted above")
 }
 
 fn upsert<K: std::hash::Hash + Eq + Clone, T: Fold>(
@@ -223,9 +241,7 @@ impl ReadModels {
                         .or_default()
                         .push(contribution_id);
                     for author in &state.authors {
-                        self.activity
-                            .entry((state.group_id.clone(), author.clone()))
-                            .or_default()
+                        activity_of(&mut self.activity, &state.group_id, author)
                             .contributions
                             .push(position);
                     }
@@ -246,9 +262,7 @@ impl ReadModels {
                         .push(thread_id);
                 }
                 if let CommentEvent::CommentPosted(e) = event {
-                    self.activity
-                        .entry((e.group_id.clone(), e.author.clone()))
-                        .or_default()
+                    activity_of(&mut self.activity, &e.group_id, &e.author)
                         .comments
                         .push(position);
                 }
@@ -270,9 +284,7 @@ impl ReadModels {
                 match event {
                     ConsensusEvent::PositionStated(e) => {
                         if let Some(call) = self.calls.get(&call_id) {
-                            self.activity
-                                .entry((call.group_id.clone(), e.participant.clone()))
-                                .or_default()
+                            activity_of(&mut self.activity, &call.group_id, &e.participant)
                                 .positions
                                 .push(position);
                         }
@@ -420,7 +432,7 @@ impl ReadModels {
     }
 
     pub fn activity(&self, group: &str, person: &str) -> Option<&Activity> {
-        self.activity.get(&(group.to_owned(), person.to_owned()))
+        self.activity.get(group)?.get(person)
     }
 
     /// Whether a transmittal to `parent` disclosed the entity.
