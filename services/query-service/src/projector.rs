@@ -197,11 +197,12 @@ async fn follow(
     while let Some(chunk) = decoded.next().await {
         let Chunk { batch, last_read } =
             chunk.map_err(|e| ProjectorError::Decoder(e.to_string()))??;
+        let Some(last_read) = last_read else { continue };
         replayed += batch.len() as u64;
-        writer.apply_batch(batch, replay_end);
-        if let (Some(p), Some(last)) = (progress.as_mut(), last_read) {
-            p.advance(last.commit);
-            if replay_end.is_some_and(|end| last >= end)
+        writer.apply_batch(batch, last_read, replay_end);
+        if let Some(p) = progress.as_mut() {
+            p.advance(last_read.commit);
+            if replay_end.is_some_and(|end| last_read >= end)
                 && let Some(done) = progress.take()
             {
                 done.finish(replayed);

@@ -90,17 +90,22 @@ impl ReadSide {
 }
 
 impl ProjectionWriter {
-    /// Position of the last projected event: where following the log resumes.
+    /// Position of the last event read from the log, projected or not (idempotency records are
+    /// not): where following the log resumes.
     pub fn head(&self) -> Option<Position> {
         *self.head.borrow()
     }
 
-    /// Projects a batch, then announces the new head and, to subscribers, each event after
-    /// `replayed_until` (the events up to it are history being rebuilt, not news).
-    pub fn apply_batch(&self, batch: Vec<Projected>, replayed_until: Option<Position>) {
-        let Some(last) = batch.last().map(Projected::position) else {
-            return;
-        };
+    /// Projects a batch read from the log up to `read_until`, then announces that as the new
+    /// head and, to subscribers, each event after `replayed_until` (the events up to it are
+    /// history being rebuilt, not news). The head moves past events nothing projects, so that
+    /// a reader waiting for the log's head is not left waiting for a record it never sees.
+    pub fn apply_batch(
+        &self,
+        batch: Vec<Projected>,
+        read_until: Position,
+        replayed_until: Option<Position>,
+    ) {
         {
             let mut models = self
                 .models
@@ -110,7 +115,7 @@ impl ProjectionWriter {
                 models.apply(entry);
             }
         }
-        self.head.send_replace(Some(last));
+        self.head.send_replace(Some(read_until));
         for entry in batch {
             if replayed_until.is_none_or(|end| entry.position() > end) {
                 // No subscriber is not an error: the event is simply not pushed to anyone.

@@ -997,3 +997,44 @@ async fn contributions_page_by_cursor_and_filter_by_agenda_item_status_and_laten
         .await;
     assert_eq!(error_code(&bad), "BAD_CURSOR");
 }
+
+#[tokio::test]
+async fn a_read_of_your_own_write_is_answered_when_the_log_ends_with_a_record_nothing_projects() {
+    let app = TestQuery::spawn().await;
+    fg_dfc_story(&app).await;
+    // The platform records each idempotent answer as an event no read model projects.
+    let answer = NewEvent {
+        id: Uuid::now_v7(),
+        event_type: "IdempotentRequestAnswered".into(),
+        schema_version: 1,
+        actor: Actor {
+            subject: "tsb".into(),
+            display_name: "TSB".into(),
+            roles: vec![],
+        },
+        correlation_id: Uuid::now_v7(),
+        causation_id: None,
+        payload: serde_json::value::to_raw_value(&json!({ "status": 201 })).unwrap(),
+    };
+    let head = app
+        .platform
+        .store()
+        .append(
+            &StreamId::new("idempotency-test").unwrap(),
+            ExpectedRevision::NoStream,
+            vec![answer],
+        )
+        .await
+        .unwrap()
+        .last()
+        .position;
+    let response = app
+        .query(
+            None,
+            "query($at: Position) { groups(atLeast: $at) { id } }",
+            json!({ "at": head.to_string() }),
+        )
+        .await;
+    assert!(response["errors"].is_null(), "{response}");
+    assert_eq!(response["data"]["groups"].as_array().map(Vec::len), Some(3));
+}
