@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use domain::policy::Role;
+use eventlog::Position;
 use platform::auth::Identity;
 use platform::config::Settings;
 use platform::{Application, Platform};
@@ -269,13 +270,7 @@ async fn serve(log: &Path) -> anyhow::Result<()> {
         .head()
         .await?
         .context("the generated log is empty")?;
-    let query = QueryService::start(&platform, &GraphqlSettings::default());
-    query
-        .read_side()
-        .wait_for(head, Duration::from_secs(3_600))
-        .await
-        .ok()
-        .context("the projection never caught up")?;
+    let query = caught_up(&platform, head).await?;
     let app = Application::build(platform.clone(), vec![query.service()])?;
     let ready = ServerReady {
         port: app.port(),
@@ -291,6 +286,19 @@ async fn serve(log: &Path) -> anyhow::Result<()> {
     })
     .await?;
     Ok(())
+}
+
+/// Starts the query service on `platform` and waits until its read side has projected the log
+/// up to `head`.
+async fn caught_up(platform: &Platform, head: Position) -> anyhow::Result<QueryService> {
+    let query = QueryService::start(platform, &GraphqlSettings::default());
+    query
+        .read_side()
+        .wait_for(head, Duration::from_secs(3_600))
+        .await
+        .ok()
+        .context("the projection never caught up")?;
+    Ok(query)
 }
 
 /// Up to [`DISTINCT_IDS`] ids spread evenly over `ids`.
@@ -332,13 +340,8 @@ async fn rebuild(log: &Path) -> anyhow::Result<Value> {
     let rss_before = system::rss_kib();
     let anon_before = system::status_kib("RssAnon");
     let started = Instant::now();
-    let query = QueryService::start(&platform, &GraphqlSettings::default());
-    query
-        .read_side()
-        .wait_for(head, Duration::from_secs(3_600))
-        .await
-        .ok()
-        .context("the projection never caught up")?;
+    // Held until the memory is read: the read models are what is measured.
+    let _query = caught_up(&platform, head).await?;
     let seconds = started.elapsed().as_secs_f64();
     let rss_after = system::rss_kib();
     let anon_after = system::status_kib("RssAnon");
