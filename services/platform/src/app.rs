@@ -7,12 +7,13 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 
-use actix_web::dev::{Server, ServerHandle, ServiceResponse};
-use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use eventlog::EventStore;
-use tracing_actix_web::TracingLogger;
+use tracing::Instrument;
 use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -204,7 +205,7 @@ impl Application {
         let server = HttpServer::new(move || {
             let mut app = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
-                .wrap(TracingLogger::default())
+                .wrap(from_fn(request_span))
                 .app_data(data.clone())
                 .app_data(web::PayloadConfig::new(json_limit))
                 .app_data(web::PathConfig::default().error_handler(|error, _| {
@@ -324,6 +325,50 @@ pub async fn serve_service(service: Service) -> anyhow::Result<()> {
     tracing::info!(service = %name, port = app.port(), "listening; API docs at /docs");
     app.run_until(shutdown_signal()).await?;
     Ok(())
+}
+
+/// Runs a request inside an `http_request` span with its method, route and status. The route
+/// is looked up only when a subscriber records the span, so without one the span costs next
+/// to nothing. Error answers are also logged as events: warnings for 4xx, errors for 5xx.
+async fn request_span(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let span = tracing::info_span!(
+        "http_request",
+        method = %request.method(),
+        route = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    if !span.is_disabled() {
+        let route = request.match_pattern();
+        span.record("route", route.as_deref().unwrap_or("unmatched"));
+    }
+    let outcome = next.call(request).instrument(span.clone()).await;
+    let (status, error) = match &outcome {
+        Ok(response) => (
+            response.status(),
+            response.response().error().map(|e| e.as_response_error()),
+        ),
+        Err(error) => (
+            error.as_response_error().status_code(),
+            Some(error.as_response_error()),
+        ),
+    };
+    span.record("status", status.as_u16());
+    if let Some(error) = error {
+        log_error_answer(&span, status, error);
+    }
+    outcome
+}
+
+fn log_error_answer(span: &tracing::Span, status: StatusCode, error: &dyn ResponseError) {
+    let _entered = span.enter();
+    if status.is_client_error() {
+        tracing::warn!(%status, %error, "request refused");
+    } else {
+        tracing::error!(%status, %error, "request failed");
+    }
 }
 
 /// The routes the platform itself serves.
