@@ -3,10 +3,11 @@
 //! is for its participants; a parent group reads what its child groups transmitted to it,
 //! with the audit trail; the secretariat reads everything.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::{PoisonError, RwLock};
 
 use domain::events::{DocumentRef, GroupId, PersonId, Visibility};
+use foldhash::HashMap;
 
 use crate::entities::{CallState, ContributionState, DeliverableState};
 use crate::projection::{Disclosed, DocumentHolder, EntityKind, ReadModels};
@@ -152,6 +153,7 @@ const VERIFIED_TOKENS: usize = 1_024;
 /// its `nbf` and `exp` are checked again, with the leeway the verification allows.
 #[derive(Debug)]
 pub struct VerifiedTokens {
+    /// Hashed with foldhash (randomly seeded): every request hashes its token here.
     by_token: RwLock<HashMap<String, VerifiedToken>>,
     leeway_seconds: u64,
 }

@@ -1,6 +1,7 @@
 //! Read-model state of each entity, folded from the events of its own stream only, so that
 //! the same fold answers "now" (kept live) and "as of position p" (folded on demand).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -380,10 +381,10 @@ impl ContributionState {
     }
 
     /// The number with its revision mark: `DFC-I-012R1`.
-    pub fn display_number(&self) -> String {
+    pub fn display_number(&self) -> Cow<'_, str> {
         match self.current().revision {
-            0 => self.number.clone(),
-            n => format!("{}R{n}", self.number),
+            0 => Cow::Borrowed(&self.number),
+            n => Cow::Owned(format!("{}R{n}", self.number)),
         }
     }
 }

@@ -6,7 +6,6 @@ pub mod query;
 pub mod subscription;
 pub mod types;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -16,6 +15,7 @@ use async_graphql::{
     Data, EmptyMutation, ErrorExtensions, Executor, Request, Response, Schema, ServerError,
     ValidationMode,
 };
+use foldhash::HashMap;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
@@ -54,6 +54,8 @@ pub struct GuardedSchema {
     strict: PlenarySchema,
     /// The same schema checking only limits, for documents `strict` accepted before.
     fast: PlenarySchema,
+    /// By document text, hashed with foldhash (randomly seeded): a request hashes its whole
+    /// document here, which SipHash made a visible cost; the map is bounded anyway.
     prepared: Arc<RwLock<HashMap<String, Arc<Prepared>>>>,
     max_aliases: usize,
     introspection: bool,

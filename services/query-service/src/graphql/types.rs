@@ -1,6 +1,7 @@
 //! The GraphQL object types: thin views over read-model states, each carrying the point in
 //! time (`as_of`) it was asked at, so nested fields answer as of the same moment.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge};
@@ -827,7 +828,7 @@ impl Contribution {
         self.state.id
     }
     /// The number with its revision mark: `DFC-I-012R1`.
-    async fn number(&self) -> String {
+    async fn number(&self) -> Cow<'_, str> {
         self.state.display_number()
     }
     /// The number without revision mark: `DFC-I-012`.
