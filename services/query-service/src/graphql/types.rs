@@ -15,6 +15,7 @@ use eventlog::Position;
 use uuid::Uuid;
 
 use crate::access::Viewer;
+use crate::entities;
 use crate::entities::{
     CallState, CommentState, ContributionState, ContributionStatus, DecisionState,
     DeliverableState, GroupState, MeetingState, PositionRecord, ThreadState, TransmittalOutcome,
@@ -281,23 +282,53 @@ pub struct NoticeWaiver {
     pub reason: String,
 }
 
-#[derive(SimpleObject)]
-pub struct Revision {
-    /// 0 for the submission.
-    pub revision: u32,
-    /// The number with its revision mark: `DFC-I-012R1`.
-    pub number: String,
-    pub title: String,
-    pub document: Document,
-    pub note: Option<String>,
-    pub at: DateTime<Utc>,
-    pub late: bool,
+/// A version of a contribution, read from its state (no copy of its texts).
+pub struct Revision<'a> {
+    base_number: &'a str,
+    version: &'a entities::Revision,
 }
 
-#[derive(SimpleObject)]
-pub struct TextVersion {
-    pub text: String,
-    pub at: DateTime<Utc>,
+#[Object]
+impl Revision<'_> {
+    /// 0 for the submission.
+    async fn revision(&self) -> u32 {
+        self.version.revision
+    }
+    /// The number with its revision mark: `DFC-I-012R1`.
+    async fn number(&self) -> Cow<'_, str> {
+        match self.version.revision {
+            0 => Cow::Borrowed(self.base_number),
+            n => Cow::Owned(format!("{}R{n}", self.base_number)),
+        }
+    }
+    async fn title(&self) -> &str {
+        &self.version.title
+    }
+    async fn document(&self) -> Document {
+        Document::from(&self.version.document)
+    }
+    async fn note(&self) -> Option<&str> {
+        self.version.note.as_deref()
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.version.at
+    }
+    async fn late(&self) -> bool {
+        self.version.late
+    }
+}
+
+/// A text a comment had, read from its state (no copy).
+pub struct TextVersion<'a>(&'a entities::TextVersion);
+
+#[Object]
+impl TextVersion<'_> {
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
 }
 
 #[derive(SimpleObject)]
@@ -882,21 +913,13 @@ impl Contribution {
         &self.state.current().document.sha256
     }
     /// Every version, the submission first.
-    async fn revisions(&self) -> Vec<Revision> {
+    async fn revisions(&self) -> Vec<Revision<'_>> {
         self.state
             .revisions
             .iter()
-            .map(|r| Revision {
-                revision: r.revision,
-                number: match r.revision {
-                    0 => self.state.number.clone(),
-                    n => format!("{}R{n}", self.state.number),
-                },
-                title: r.title.clone(),
-                document: Document::from(&r.document),
-                note: r.note.clone(),
-                at: r.at,
-                late: r.late,
+            .map(|version| Revision {
+                base_number: &self.state.number,
+                version,
             })
             .collect()
     }
@@ -1037,18 +1060,11 @@ impl Comment {
         self.comment().versions.len() > 1
     }
     /// Every text the comment had, first to last; empty once retracted.
-    async fn history(&self) -> Vec<TextVersion> {
+    async fn history(&self) -> Vec<TextVersion<'_>> {
         if self.comment().retracted_at.is_some() {
             return Vec::new();
         }
-        self.comment()
-            .versions
-            .iter()
-            .map(|v| TextVersion {
-                text: v.text.clone(),
-                at: v.at,
-            })
-            .collect()
+        self.comment().versions.iter().map(TextVersion).collect()
     }
 }
 
