@@ -71,19 +71,13 @@ pub fn prepare_events(
     let mut previous_hash = last.map(|(_, hash)| hash);
     let mut prepared = Vec::with_capacity(events.len());
     for (next_revision, event) in (first_revision..).zip(events) {
-        let hash = event_hash(&HashInput {
-            event_id: event.id,
-            stream_id: stream,
-            revision: next_revision,
-            event_type: &event.event_type,
-            schema_version: event.schema_version,
+        let hash = event_hash(&HashInput::placed(
+            stream,
+            &event,
+            next_revision,
             recorded_at,
-            actor: &event.actor,
-            correlation_id: event.correlation_id,
-            causation_id: event.causation_id,
-            payload: &event.payload,
             previous_hash,
-        });
+        ));
         prepared.push(PreparedEvent {
             id: event.id,
             event_type: event.event_type,

@@ -89,6 +89,31 @@ impl<'a> From<&'a RecordedEvent> for HashInput<'a> {
     }
 }
 
+impl<'a> HashInput<'a> {
+    /// What is hashed for `event` once a store places it at `revision` of `stream_id`.
+    pub fn placed(
+        stream_id: &'a StreamId,
+        event: &'a NewEvent,
+        revision: StreamRevision,
+        recorded_at: DateTime<Utc>,
+        previous_hash: Option<EventHash>,
+    ) -> Self {
+        Self {
+            event_id: event.id,
+            stream_id,
+            revision,
+            event_type: &event.event_type,
+            schema_version: event.schema_version,
+            recorded_at,
+            actor: &event.actor,
+            correlation_id: event.correlation_id,
+            causation_id: event.causation_id,
+            payload: &event.payload,
+            previous_hash,
+        }
+    }
+}
+
 fn micros_utc<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Micros, true))
 }
@@ -425,19 +450,8 @@ mod tests {
             } else {
                 random.next()
             };
-            let reference = HashInput {
-                event_id: event.id,
-                stream_id: &stream,
-                revision,
-                event_type: &event.event_type,
-                schema_version: event.schema_version,
-                recorded_at,
-                actor: &event.actor,
-                correlation_id: event.correlation_id,
-                causation_id: event.causation_id,
-                payload: &event.payload,
-                previous_hash,
-            };
+            let reference =
+                HashInput::placed(&stream, &event, revision, recorded_at, previous_hash);
             let parts = CanonicalParts::new(&stream, &event);
             assert_eq!(
                 parts.bytes(previous_hash, recorded_at, revision),
