@@ -1,21 +1,16 @@
 //! Downloads over real HTTP (`GET /documents/{sha256}`): real blobs and real events on a
 //! temporary log, the query service on a free port, and who may download what.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod common;
 
-use chrono::NaiveDate;
-use domain::codec::DomainEvent;
 use domain::events::*;
 use domain::policy::Role;
 use domain::streams;
-use eventlog::{Actor, ExpectedRevision, NewEvent, StreamId};
-use platform::auth::Identity;
-use platform::config::Settings;
 use platform::testing::expect_problem;
-use platform::{Application, Platform};
-use query_service::{GraphqlSettings, QueryService};
+use query_service::GraphqlSettings;
+
+use common::{Served, day, registered};
 use reqwest::Response;
-use tokio::sync::oneshot;
 use uuid::Uuid;
 
 const MEETING: Uuid = Uuid::from_u128(1);
@@ -26,11 +21,7 @@ const DELIVERABLE: Uuid = Uuid::from_u128(4);
 /// The query service alone over a temporary log and data dir, with the story's documents
 /// stored and the events naming them appended. Dropping it stops the server.
 struct Story {
-    address: String,
-    client: reqwest::Client,
-    platform: Platform,
-    stop: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    served: Served,
     /// Of bob's contribution to DCGI (public).
     public: DocumentRef,
     /// Of alice's contribution to FG DFC (members only).
@@ -39,33 +30,13 @@ struct Story {
     draft: DocumentRef,
 }
 
-impl Drop for Story {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 impl Story {
     /// TSAG (public) over FG DFC (members only; alice) and DCGI (public; bob); a contribution
     /// in each; a draft of FG DFC built on alice's contribution, not yet transmitted.
     async fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let platform = Platform::open(Settings::for_tests(dir.path()))
-            .await
-            .unwrap();
-        let query = QueryService::start(&platform, &GraphqlSettings::default());
-        let app = Application::build(platform.clone(), vec![query.service()]).unwrap();
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        let blobs = platform.blobs();
+        let served = Served::start(&GraphqlSettings::default()).await;
+        let blobs = served.platform.blobs();
         let story = Self {
-            address,
-            client: reqwest::Client::new(),
             public: blobs
                 .put(b"public", "text/plain", "public.txt")
                 .await
@@ -78,9 +49,7 @@ impl Story {
                 .put(b"draft one", "text/plain", "DFC-O-001.txt")
                 .await
                 .unwrap(),
-            platform,
-            stop: Some(stop),
-            _dir: dir,
+            served,
         };
         story.tell().await;
         story
@@ -92,121 +61,93 @@ impl Story {
             ("fg-dfc", Some("tsag"), Visibility::MembersOnly),
             ("dcgi", Some("tsag"), Visibility::Public),
         ] {
-            self.append(
-                &streams::group(group),
-                established(group, parent, visibility),
+            self.served
+                .append(
+                    &streams::group(group),
+                    established(group, parent, visibility),
+                )
+                .await;
+        }
+        self.served
+            .append(&streams::group("fg-dfc"), registered("fg-dfc", "alice"))
+            .await;
+        self.served
+            .append(&streams::group("dcgi"), registered("dcgi", "bob"))
+            .await;
+        self.served
+            .append(
+                &streams::contribution(PUBLIC_CONTRIBUTION),
+                submitted(PUBLIC_CONTRIBUTION, "dcgi", "bob", &self.public),
             )
             .await;
-        }
-        self.append(&streams::group("fg-dfc"), registered("fg-dfc", "alice"))
+        self.served
+            .append(
+                &streams::contribution(PRIVATE_CONTRIBUTION),
+                submitted(PRIVATE_CONTRIBUTION, "fg-dfc", "alice", &self.contribution),
+            )
             .await;
-        self.append(&streams::group("dcgi"), registered("dcgi", "bob"))
-            .await;
-        self.append(
-            &streams::contribution(PUBLIC_CONTRIBUTION),
-            submitted(PUBLIC_CONTRIBUTION, "dcgi", "bob", &self.public),
-        )
-        .await;
-        self.append(
-            &streams::contribution(PRIVATE_CONTRIBUTION),
-            submitted(PRIVATE_CONTRIBUTION, "fg-dfc", "alice", &self.contribution),
-        )
-        .await;
         let deliverable = streams::deliverable(DELIVERABLE);
-        self.append(
-            &deliverable,
-            Event::Deliverable(DeliverableEvent::DeliverableDefined(DeliverableDefined {
-                deliverable_id: DELIVERABLE,
-                group_id: "fg-dfc".into(),
-                title: "Terminology and taxonomy".into(),
-                from_terms_of_reference: true,
-            })),
-        )
-        .await;
-        self.append(
-            &deliverable,
-            Event::Deliverable(DeliverableEvent::DraftPublished(DraftPublished {
-                deliverable_id: DELIVERABLE,
-                version: 1,
-                number: "DFC-O-001".into(),
-                document: self.draft.clone(),
-                builds_on: vec![PRIVATE_CONTRIBUTION],
-                note: None,
-                published_at: "2017-10-14T10:00:00Z".parse().unwrap(),
-            })),
-        )
-        .await;
+        self.served
+            .append(
+                &deliverable,
+                Event::Deliverable(DeliverableEvent::DeliverableDefined(DeliverableDefined {
+                    deliverable_id: DELIVERABLE,
+                    group_id: "fg-dfc".into(),
+                    title: "Terminology and taxonomy".into(),
+                    from_terms_of_reference: true,
+                })),
+            )
+            .await;
+        self.served
+            .append(
+                &deliverable,
+                Event::Deliverable(DeliverableEvent::DraftPublished(DraftPublished {
+                    deliverable_id: DELIVERABLE,
+                    version: 1,
+                    number: "DFC-O-001".into(),
+                    document: self.draft.clone(),
+                    builds_on: vec![PRIVATE_CONTRIBUTION],
+                    note: None,
+                    published_at: "2017-10-14T10:00:00Z".parse().unwrap(),
+                })),
+            )
+            .await;
     }
 
     /// FG DFC transmits its draft to TSAG.
     async fn transmit(&self) {
-        self.append(
-            &streams::deliverable(DELIVERABLE),
-            Event::Deliverable(DeliverableEvent::DeliverableTransmitted(
-                DeliverableTransmitted {
-                    deliverable_id: DELIVERABLE,
-                    transmittal_id: Uuid::from_u128(5),
-                    version: 1,
-                    parent_group_id: "tsag".into(),
-                    parent_meeting_id: Uuid::from_u128(6),
-                    parent_meeting_starts_on: day("2018-01-22"),
-                    transmitted_at: "2017-11-01T10:00:00Z".parse().unwrap(),
-                },
-            )),
-        )
-        .await;
-    }
-
-    async fn append(&self, stream: &str, event: Event) {
-        let new = NewEvent {
-            id: Uuid::now_v7(),
-            event_type: event.event_type().into(),
-            schema_version: event.schema_version(),
-            actor: Actor {
-                subject: "tsb".into(),
-                display_name: "TSB".into(),
-                roles: vec![],
-            },
-            correlation_id: Uuid::now_v7(),
-            causation_id: None,
-            payload: event.to_payload(),
-        };
-        self.platform
-            .store()
+        self.served
             .append(
-                &StreamId::new(stream).unwrap(),
-                ExpectedRevision::Any,
-                vec![new],
+                &streams::deliverable(DELIVERABLE),
+                Event::Deliverable(DeliverableEvent::DeliverableTransmitted(
+                    DeliverableTransmitted {
+                        deliverable_id: DELIVERABLE,
+                        transmittal_id: Uuid::from_u128(5),
+                        version: 1,
+                        parent_group_id: "tsag".into(),
+                        parent_meeting_id: Uuid::from_u128(6),
+                        parent_meeting_starts_on: day("2018-01-22"),
+                        transmitted_at: "2017-11-01T10:00:00Z".parse().unwrap(),
+                    },
+                )),
             )
-            .await
-            .unwrap();
+            .await;
     }
 
     fn token(&self, person: &str, group: &str) -> String {
-        let roles = BTreeMap::from([(group.to_string(), BTreeSet::from([Role::Delegate]))]);
-        let identity = Identity {
-            sub: person.into(),
-            name: person.into(),
-            org: "Test Organisation".into(),
-            roles,
-            secretariat: false,
-        };
-        self.platform.auth().mint_token(&identity).unwrap()
+        self.served.token(person, &[(group, Role::Delegate)], false)
     }
 
     async fn download(&self, token: Option<&str>, sha256: &str) -> Response {
         let mut request = self
+            .served
             .client
-            .get(format!("{}/documents/{sha256}", self.address));
+            .get(format!("http://{}/documents/{sha256}", self.served.address));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
         request.send().await.unwrap()
     }
-}
-
-fn day(text: &str) -> NaiveDate {
-    text.parse().unwrap()
 }
 
 fn established(group: &str, parent: Option<&str>, visibility: Visibility) -> Event {
@@ -224,17 +165,6 @@ fn established(group: &str, parent: Option<&str>, visibility: Visibility) -> Eve
         visibility,
         established_on: day("2017-05-04"),
         terms_of_reference: None,
-    }))
-}
-
-fn registered(group: &str, person: &str) -> Event {
-    Event::Group(GroupEvent::ParticipantRegistered(ParticipantRegistered {
-        group_id: group.into(),
-        person: person.into(),
-        display_name: person.to_uppercase(),
-        organisation: "eCurrency".into(),
-        category: MembershipCategory::SectorMember,
-        country: None,
     }))
 }
 

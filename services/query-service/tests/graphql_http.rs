@@ -1,22 +1,20 @@
 //! The query service over real HTTP: a temporary SQLite log holding real events, the service
 //! on a free port, reqwest for queries and tokio-tungstenite for subscriptions.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod common;
+
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
-use domain::codec::DomainEvent;
+use chrono::Utc;
 use domain::events::*;
 use domain::policy::Role;
 use domain::streams;
 use eventlog::{Actor, ExpectedRevision, NewEvent, Position, StreamId};
 use futures::{SinkExt, StreamExt};
-use platform::auth::Identity;
-use platform::config::Settings;
-use platform::{Application, Platform};
-use query_service::{GraphqlSettings, QueryService};
+use query_service::GraphqlSettings;
+
+use common::{Served, day, registered};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
@@ -29,24 +27,10 @@ const DECISION: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0005
 const DELIVERABLE: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0006);
 const TRANSMITTAL: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0007);
 
-/// A running query service over its own temporary log. Dropping it stops the server.
-struct TestQuery {
-    address: String,
-    client: reqwest::Client,
-    platform: Platform,
-    stop: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
+/// The query service on a temporary log; this file adds the GraphQL calls its tests make.
+type TestQuery = Served;
 
-impl Drop for TestQuery {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-impl TestQuery {
+impl Served {
     async fn spawn() -> Self {
         Self::spawn_with(GraphqlSettings {
             at_least_wait_ms: 300,
@@ -56,67 +40,7 @@ impl TestQuery {
     }
 
     async fn spawn_with(graphql: GraphqlSettings) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let platform = Platform::open(Settings::for_tests(dir.path()))
-            .await
-            .unwrap();
-        let query = QueryService::start(&platform, &graphql);
-        let app = Application::build(platform.clone(), vec![query.service()]).unwrap();
-        let address = format!("127.0.0.1:{}", app.port());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        Self {
-            address,
-            client: reqwest::Client::new(),
-            platform,
-            stop: Some(stop),
-            _dir: dir,
-        }
-    }
-
-    fn token(&self, person: &str, roles: &[(&str, Role)], secretariat: bool) -> String {
-        let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
-        for (group, role) in roles {
-            by_group
-                .entry((*group).to_string())
-                .or_default()
-                .insert(*role);
-        }
-        let identity = Identity {
-            sub: person.into(),
-            name: person.into(),
-            org: "Test Organisation".into(),
-            roles: by_group,
-            secretariat,
-        };
-        self.platform.auth().mint_token(&identity).unwrap()
-    }
-
-    /// Appends one event as the command services would; returns its position.
-    async fn append(&self, stream: &str, event: Event) -> Position {
-        let new = NewEvent {
-            id: Uuid::now_v7(),
-            event_type: event.event_type().into(),
-            schema_version: event.schema_version(),
-            actor: Actor {
-                subject: "tsb".into(),
-                display_name: "TSB".into(),
-                roles: vec![],
-            },
-            correlation_id: Uuid::now_v7(),
-            causation_id: None,
-            payload: event.to_payload(),
-        };
-        let stream = StreamId::new(stream).unwrap();
-        self.platform
-            .store()
-            .append(&stream, ExpectedRevision::Any, vec![new])
-            .await
-            .unwrap()
-            .last()
-            .position
+        Self::start(&graphql).await
     }
 
     /// POSTs a query; answers the whole GraphQL response.
@@ -136,10 +60,6 @@ fn error_code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {response}"))
-}
-
-fn day(text: &str) -> NaiveDate {
-    text.parse().unwrap()
 }
 
 fn document(sha: char) -> DocumentRef {
@@ -171,17 +91,6 @@ fn established(group: &str, parent: Option<&str>, visibility: Visibility) -> Eve
             deliverables: vec!["Terminology and taxonomy".into()],
             lifetime_months: 24,
         }),
-    }))
-}
-
-fn registered(group: &str, person: &str) -> Event {
-    Event::Group(GroupEvent::ParticipantRegistered(ParticipantRegistered {
-        group_id: group.into(),
-        person: person.into(),
-        display_name: person.to_uppercase(),
-        organisation: "eCurrency".into(),
-        category: MembershipCategory::SectorMember,
-        country: None,
     }))
 }
 
