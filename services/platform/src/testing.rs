@@ -66,24 +66,7 @@ impl TestApp {
 
     /// A dev token for `person` with the given roles (`[("fg-dfc", Role::Chair)]`).
     pub fn token(&self, person: &str, roles: &[(&str, Role)], secretariat: bool) -> String {
-        let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
-        for (group, role) in roles {
-            by_group
-                .entry((*group).to_string())
-                .or_default()
-                .insert(*role);
-        }
-        let identity = Identity {
-            sub: person.into(),
-            name: person.into(),
-            org: "Test Organisation".into(),
-            roles: by_group,
-            secretariat,
-        };
-        self.platform
-            .auth()
-            .mint_token(&identity)
-            .expect("test apps run in dev mode")
+        dev_token(&self.platform, person, roles, secretariat)
     }
 
     /// POSTs `body` as JSON to `path`, with `token` as the bearer token when there is one.
@@ -125,6 +108,33 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// A token `platform`'s dev key signs for `person` with the given roles.
+pub fn dev_token(
+    platform: &Platform,
+    person: &str,
+    roles: &[(&str, Role)],
+    secretariat: bool,
+) -> String {
+    let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
+    for (group, role) in roles {
+        by_group
+            .entry((*group).to_string())
+            .or_default()
+            .insert(*role);
+    }
+    let identity = Identity {
+        sub: person.into(),
+        name: person.into(),
+        org: "Test Organisation".into(),
+        roles: by_group,
+        secretariat,
+    };
+    platform
+        .auth()
+        .mint_token(&identity)
+        .expect("test platforms run in dev mode")
 }
 
 /// Asserts `response` is problem+json with `status` and `code`, and returns the problem.

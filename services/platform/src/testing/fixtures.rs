@@ -3,6 +3,7 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use domain::Aggregate;
+use domain::codec::DomainEvent;
 use domain::contributions::{Contribution, ContributionCommand, SubmitContribution};
 use domain::deliverables::{DefineDeliverable, Deliverable, DeliverableCommand};
 use domain::events::{
@@ -14,11 +15,41 @@ use domain::groups::{
 };
 use domain::meetings::{AnnounceMeeting, Meeting, MeetingCommand};
 use domain::streams;
-use eventlog::{Actor, ExpectedRevision, StreamId};
+use eventlog::{Actor, ExpectedRevision, Position, StreamId};
 use uuid::Uuid;
 
 use crate::Platform;
 use crate::write::envelope;
+
+/// The actor of the facts tests record.
+fn setup_actor() -> Actor {
+    Actor {
+        subject: "test-setup".into(),
+        display_name: "Test setup".into(),
+        roles: Vec::new(),
+    }
+}
+
+/// Appends `event` to `stream` as a command service would, whatever the stream holds; answers
+/// its position.
+pub async fn record(platform: &Platform, stream: &str, event: &impl DomainEvent) -> Position {
+    platform
+        .store()
+        .append(
+            &StreamId::new(stream).expect("a valid stream name"),
+            ExpectedRevision::Any,
+            vec![envelope(
+                event,
+                Uuid::now_v7(),
+                setup_actor(),
+                Uuid::now_v7(),
+            )],
+        )
+        .await
+        .expect("the fact is appended")
+        .last()
+        .position
+}
 
 /// Carries out `command` on `stream` and appends what it records.
 pub async fn given<A: Aggregate>(
@@ -33,14 +64,7 @@ where
     let events = A::decide(&loaded.state, command).expect("the setup command is accepted");
     let new_events = events
         .iter()
-        .map(|event| {
-            let actor = Actor {
-                subject: "test-setup".into(),
-                display_name: "Test setup".into(),
-                roles: Vec::new(),
-            };
-            envelope(event, Uuid::now_v7(), actor, Uuid::now_v7())
-        })
+        .map(|event| envelope(event, Uuid::now_v7(), setup_actor(), Uuid::now_v7()))
         .collect();
     let expected = loaded
         .revision

@@ -1,19 +1,16 @@
 //! What the query service's HTTP tests share: the service on a free port over a temporary
 //! SQLite log, tokens, and events appended as the command services would append them.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::NaiveDate;
-use domain::codec::DomainEvent;
 use domain::events::{Event, GroupEvent, MembershipCategory, ParticipantRegistered};
 use domain::policy::Role;
-use eventlog::{Actor, ExpectedRevision, NewEvent, Position, StreamId};
-use platform::auth::Identity;
+use eventlog::Position;
 use platform::config::Settings;
+use platform::testing::dev_token;
+use platform::testing::fixtures::record;
 use platform::{Application, Platform};
 use query_service::{GraphqlSettings, QueryService};
 use tokio::sync::oneshot;
-use uuid::Uuid;
 
 /// The query service serving a temporary log until dropped.
 pub struct Served {
@@ -56,46 +53,12 @@ impl Served {
     }
 
     pub fn token(&self, person: &str, roles: &[(&str, Role)], secretariat: bool) -> String {
-        let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
-        for (group, role) in roles {
-            by_group
-                .entry((*group).to_string())
-                .or_default()
-                .insert(*role);
-        }
-        let identity = Identity {
-            sub: person.into(),
-            name: person.into(),
-            org: "Test Organisation".into(),
-            roles: by_group,
-            secretariat,
-        };
-        self.platform.auth().mint_token(&identity).unwrap()
+        dev_token(&self.platform, person, roles, secretariat)
     }
 
     /// Appends one event as the command services would; returns its position.
     pub async fn append(&self, stream: &str, event: Event) -> Position {
-        let new = NewEvent {
-            id: Uuid::now_v7(),
-            event_type: event.event_type().into(),
-            schema_version: event.schema_version(),
-            actor: Actor {
-                subject: "tsb".into(),
-                display_name: "TSB".into(),
-                roles: vec![],
-            },
-            correlation_id: Uuid::now_v7(),
-            causation_id: None,
-            payload: event.to_payload(),
-        };
-        let stream = StreamId::new(stream).unwrap();
-        self.platform
-            .store()
-            .append(&stream, ExpectedRevision::Any, vec![new])
-            .await
-            .unwrap()
-            .last()
-            .position
+        record(&self.platform, stream, &event).await
     }
 }
 
