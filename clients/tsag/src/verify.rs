@@ -4,7 +4,7 @@
 //! decision) must be recorded in those verified events; each document must hash to its SHA-256.
 
 use chrono::{DateTime, Utc};
-use eventlog::{Actor, ChainBreak, EventHash, Position, RecordedEvent, StreamId, verify_chain};
+use eventlog::{Actor, EventHash, Position, RecordedEvent, StreamId, verify_chain};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -53,8 +53,9 @@ pub fn recorded(event: &AuditEvent) -> Result<RecordedEvent, String> {
         ),
         None => None,
     };
-    let payload =
-        serde_json::value::to_raw_value(&event.payload).map_err(|e| field("payload", &e))?;
+    let payload = serde_json::value::to_raw_value(&event.payload)
+        .map_err(|e| field("payload", &e))?
+        .into();
     Ok(RecordedEvent {
         id: event.id,
         stream_id,
@@ -107,16 +108,7 @@ pub fn check_trail(expected_stream: &str, trail: &[AuditEvent]) -> TrailCheck {
             head: head.to_string(),
         },
         Ok(None) => broken(None, "the server sent no events for it".into()),
-        Err(chain_break) => broken(Some(revision_of(&chain_break)), chain_break.to_string()),
-    }
-}
-
-fn revision_of(chain_break: &ChainBreak) -> u64 {
-    match chain_break {
-        ChainBreak::Altered { revision, .. }
-        | ChainBreak::Unlinked { revision }
-        | ChainBreak::ForeignStream { revision, .. } => *revision,
-        ChainBreak::Gap { expected, .. } => *expected,
+        Err(chain_break) => broken(Some(chain_break.revision()), chain_break.to_string()),
     }
 }
 

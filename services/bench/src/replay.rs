@@ -8,9 +8,8 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use domain::DomainEvent;
 use domain::events::{CommentPosted, Event};
-use eventlog::{EventStore, ExpectedRevision, StreamId};
+use eventlog::{EventStore, ExpectedRevision, Payload, StreamId};
 use eventlog_sqlite::SqliteStore;
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::appends::round;
@@ -119,8 +118,9 @@ async fn pass(
         reading = read_after(Some(last.position));
         if decode {
             for event in &batch {
-                let typed = Event::decode(&event.event_type, event.schema_version, &event.payload)
-                    .with_context(|| format!("decoding event {}", event.id))?;
+                let typed =
+                    Event::decode(&event.event_type, event.schema_version, event.payload.get())
+                        .with_context(|| format!("decoding event {}", event.id))?;
                 std::hint::black_box(typed);
             }
         }
@@ -180,13 +180,13 @@ pub async fn replay(
 /// struct with serde_json; and through the domain codec, for comparison.
 pub async fn raw_decode(store: &SqliteStore, settings: ReplaySettings) -> anyhow::Result<Value> {
     let sample = store.read_all(None, settings.sample).await?;
-    let payloads: Vec<Box<RawValue>> = sample.iter().map(|event| event.payload.clone()).collect();
+    let payloads: Vec<Payload> = sample.iter().map(|event| event.payload.clone()).collect();
     let first = sample.first().context("the log is empty")?;
     let (event_type, schema_version) = (first.event_type.clone(), first.schema_version);
     let bytes: usize = payloads.iter().map(|payload| payload.get().len()).sum();
     drop(sample);
     let serde_rate = decode_rate(&payloads, settings.raw_decode_time, |payload| {
-        std::hint::black_box(serde_json::from_str::<CommentPosted>(payload.get())).is_ok()
+        std::hint::black_box(serde_json::from_str::<CommentPosted>(payload)).is_ok()
     })?;
     let codec_rate = decode_rate(&payloads, settings.raw_decode_time, |payload| {
         std::hint::black_box(Event::decode(&event_type, schema_version, payload)).is_ok()
@@ -203,15 +203,15 @@ pub async fn raw_decode(store: &SqliteStore, settings: ReplaySettings) -> anyhow
 
 /// Decodes every payload in turn, pass after pass, until `at_least` has gone by; in events/s.
 fn decode_rate(
-    payloads: &[Box<RawValue>],
+    payloads: &[Payload],
     at_least: Duration,
-    decode: impl Fn(&RawValue) -> bool,
+    decode: impl Fn(&str) -> bool,
 ) -> anyhow::Result<f64> {
     let started = Instant::now();
     let mut decoded = 0u64;
     loop {
         for payload in payloads {
-            if !decode(payload) {
+            if !decode(payload.get()) {
                 bail!("a sample payload does not decode");
             }
         }

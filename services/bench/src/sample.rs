@@ -46,7 +46,7 @@ mod tests {
         let event = comment(7, Utc::now());
         eventlog::validate_new_event(&event).unwrap();
         let decoded =
-            Event::decode(&event.event_type, event.schema_version, &event.payload).unwrap();
+            Event::decode(&event.event_type, event.schema_version, event.payload.get()).unwrap();
         assert!(
             matches!(decoded, Event::Comment(CommentEvent::CommentPosted(ref c)) if c.text.starts_with("Comment 7:"))
         );

@@ -145,7 +145,7 @@ fn approving_decision(recorded: &RecordedEvent) -> Option<Approval> {
     let (facts, group_id) = match ConsensusEvent::decode(
         &recorded.event_type,
         recorded.schema_version,
-        &recorded.payload,
+        recorded.payload.get(),
     ) {
         Ok(ConsensusEvent::DecisionRecorded(decision)) => {
             (DecisionFacts::from(&decision), decision.group_id)

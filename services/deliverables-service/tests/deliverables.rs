@@ -383,7 +383,7 @@ async fn an_approving_decision_recorded_over_http_approves_the_deliverable_which
     let DeliverableEvent::DeliverableApproved(approved) = DeliverableEvent::decode(
         &approval.event_type,
         approval.schema_version,
-        &approval.payload,
+        approval.payload.get(),
     )
     .unwrap() else {
         panic!("not an approval")

@@ -29,11 +29,7 @@ pub trait DomainEvent: Sized {
     /// The payload struct's JSON object, without any enum tag.
     fn to_payload(&self) -> Box<RawValue>;
     /// Reads a stored event, upcasting an earlier schema version.
-    fn decode(
-        event_type: &str,
-        schema_version: u16,
-        payload: &RawValue,
-    ) -> Result<Self, DecodeError>;
+    fn decode(event_type: &str, schema_version: u16, payload: &str) -> Result<Self, DecodeError>;
 }
 
 /// Why a stored event could not be read as a typed event.
@@ -63,7 +59,7 @@ pub trait EventPayload: Serialize + DeserializeOwned {
 
     /// Reads `payload` written at `version`. The default knows only the current version;
     /// a type whose shape changed overrides this with its upcasters.
-    fn decode_version(version: u16, payload: &RawValue) -> Result<Self, DecodeError> {
+    fn decode_version(version: u16, payload: &str) -> Result<Self, DecodeError> {
         if version == Self::VERSION {
             parse(Self::EVENT_TYPE, version, payload)
         } else {
@@ -84,9 +80,9 @@ pub trait EventPayload: Serialize + DeserializeOwned {
 pub fn parse<T: DeserializeOwned>(
     event_type: &'static str,
     version: u16,
-    payload: &RawValue,
+    payload: &str,
 ) -> Result<T, DecodeError> {
-    serde_json::from_str(payload.get()).map_err(|source| DecodeError::Malformed {
+    serde_json::from_str(payload).map_err(|source| DecodeError::Malformed {
         event_type,
         version,
         source,
@@ -145,7 +141,7 @@ impl EventPayload for ParticipantRegistered {
     const EVENT_TYPE: &'static str = "ParticipantRegistered";
     const VERSION: u16 = 2;
 
-    fn decode_version(version: u16, payload: &RawValue) -> Result<Self, DecodeError> {
+    fn decode_version(version: u16, payload: &str) -> Result<Self, DecodeError> {
         match version {
             1 => parse::<previous::ParticipantRegisteredV1>(Self::EVENT_TYPE, version, payload)
                 .map(Into::into),
@@ -189,7 +185,7 @@ macro_rules! context_codec {
             fn to_payload(&self) -> Box<RawValue> {
                 match self { $(Self::$variant(payload) => to_raw(payload)),* }
             }
-            fn decode(event_type: &str, schema_version: u16, payload: &RawValue) -> Result<Self, DecodeError> {
+            fn decode(event_type: &str, schema_version: u16, payload: &str) -> Result<Self, DecodeError> {
                 match event_type {
                     $(stringify!($variant) => $variant::decode_version(schema_version, payload).map(Self::$variant),)*
                     _ => Err(DecodeError::UnknownType(event_type.to_owned())),
@@ -269,7 +265,7 @@ macro_rules! into_event {
                 match self { $(Self::$variant(event) => event.to_payload()),* }
             }
             /// Asks each context in turn; a string match per context, so this stays cheap.
-            fn decode(event_type: &str, schema_version: u16, payload: &RawValue) -> Result<Self, DecodeError> {
+            fn decode(event_type: &str, schema_version: u16, payload: &str) -> Result<Self, DecodeError> {
                 $(match $context::decode(event_type, schema_version, payload) {
                     Err(DecodeError::UnknownType(_)) => {}
                     decoded => return decoded.map(Self::$variant),
@@ -296,16 +292,10 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
     use uuid::Uuid;
 
-    fn raw(text: &str) -> Box<RawValue> {
-        RawValue::from_string(text.to_owned()).unwrap()
-    }
-
     #[test]
     fn a_stored_v1_participant_registration_reads_as_v2_without_country() {
-        let stored = raw(
-            r#"{"groupId":"fg-dfc","person":"ada","displayName":"Ada","organisation":"BoE","category":"memberState"}"#,
-        );
-        let event = GroupEvent::decode("ParticipantRegistered", 1, &stored).unwrap();
+        let stored = r#"{"groupId":"fg-dfc","person":"ada","displayName":"Ada","organisation":"BoE","category":"memberState"}"#;
+        let event = GroupEvent::decode("ParticipantRegistered", 1, stored).unwrap();
         assert_eq!(
             event,
             GroupEvent::ParticipantRegistered(ParticipantRegistered {
@@ -332,17 +322,15 @@ mod tests {
         assert_eq!(event.schema_version(), 2);
         assert!(event.to_payload().get().contains(r#""country":"GB""#));
         assert_eq!(
-            GroupEvent::decode("ParticipantRegistered", 2, &event.to_payload()).unwrap(),
+            GroupEvent::decode("ParticipantRegistered", 2, event.to_payload().get()).unwrap(),
             event
         );
     }
 
     #[test]
     fn a_version_newer_than_the_code_is_refused_not_guessed() {
-        let stored = raw(
-            r#"{"groupId":"fg-dfc","person":"ada","displayName":"Ada","organisation":"BoE","category":"memberState","country":null}"#,
-        );
-        let error = Event::decode("ParticipantRegistered", 3, &stored).unwrap_err();
+        let stored = r#"{"groupId":"fg-dfc","person":"ada","displayName":"Ada","organisation":"BoE","category":"memberState","country":null}"#;
+        let error = Event::decode("ParticipantRegistered", 3, stored).unwrap_err();
         assert!(
             matches!(
                 error,
@@ -358,13 +346,13 @@ mod tests {
 
     #[test]
     fn an_unknown_type_is_reported_as_such_so_readers_can_skip_it() {
-        let error = Event::decode("IdempotencyRecorded", 1, &raw("{}")).unwrap_err();
+        let error = Event::decode("IdempotencyRecorded", 1, "{}").unwrap_err();
         assert!(matches!(error, DecodeError::UnknownType(name) if name == "IdempotencyRecorded"));
     }
 
     #[test]
     fn a_payload_of_the_wrong_shape_is_malformed() {
-        let error = Event::decode("ThreadResolved", 1, &raw(r#"{"threadId":42}"#)).unwrap_err();
+        let error = Event::decode("ThreadResolved", 1, r#"{"threadId":42}"#).unwrap_err();
         assert!(matches!(
             error,
             DecodeError::Malformed {
@@ -390,7 +378,7 @@ mod tests {
             r#"{"contributionId":"00000000-0000-0000-0000-000000000000","reason":"superseded by DFC-I-013"}"#
         );
         assert_eq!(
-            Event::decode(event.event_type(), event.schema_version(), &payload).unwrap(),
+            Event::decode(event.event_type(), event.schema_version(), payload.get()).unwrap(),
             event
         );
     }
@@ -448,7 +436,7 @@ mod tests {
             let decoded = Event::decode(
                 event.event_type(),
                 event.schema_version(),
-                &event.to_payload(),
+                event.to_payload().get(),
             )
             .unwrap();
             assert_eq!(decoded, event);

@@ -2,12 +2,11 @@
 
 use chrono::DateTime;
 use eventlog::{
-    Actor, Direction, EventHash, Position, ReadStream, RecordedEvent, StoreError, StreamId,
-    StreamRevision,
+    Actor, Direction, EventHash, Payload, Position, ReadStream, RecordedEvent, StoreError,
+    StreamId, StreamRevision,
 };
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 /// The columns every read selects, in the order [`decode`] expects.
@@ -165,8 +164,8 @@ fn decode(row: &Row<'_>) -> Result<RecordedEvent, StoreError> {
     };
     let recorded_at = DateTime::from_timestamp_micros(integer(row, 6, "recorded_at")?)
         .ok_or_else(|| corrupt("recorded_at", "out of range"))?;
-    let payload = RawValue::from_string(text(row, 12, "payload")?.to_owned())
-        .map_err(|error| corrupt("payload", error))?;
+    // Not parsed here: see `Payload`.
+    let payload = Payload::stored(text(row, 12, "payload")?);
     Ok(RecordedEvent {
         position: Position::at(unsigned(row, 0, "seq")?),
         stream_id: stream,

@@ -250,7 +250,7 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
     // Recomputing the altered event's own hash does not help: the next event no longer links.
     let mut events = read(&store, "rehashed").await;
     events[1].actor.display_name = "Someone Else".into();
-    let forged = eventlog::event_hash(&eventlog::HashInput::from(&events[1]));
+    let forged = eventlog::event_hash(&eventlog::HashInput::try_from(&events[1]).unwrap());
     tamper(
         &path,
         &format!(

@@ -26,8 +26,8 @@ use uuid::Uuid;
 
 use crate::{
     Actor, ChainBreak, Direction, EventHash, EventStore, ExpectedRevision, HashInput, InvalidEvent,
-    MAX_EVENT_BYTES, NewEvent, Position, ReadStream, RecordedEvent, StoreError, StreamId, Written,
-    event_hash, verify_chain,
+    MAX_EVENT_BYTES, NewEvent, Payload, Position, ReadStream, RecordedEvent, StoreError, StreamId,
+    Written, event_hash, verify_chain,
 };
 
 /// What a test's setup expression yields: a store, or a store with something that must live
@@ -707,7 +707,10 @@ pub async fn every_stream_hash_chain_verifies<S: EventStore>(store: &S) {
         assert_eq!(last, events.last().map(|event| event.hash));
         assert_eq!(events[0].previous_hash, None, "revision 0 links to nothing");
         for event in &events {
-            assert_eq!(event.hash, event_hash(&HashInput::from(event)));
+            assert_eq!(
+                event.hash,
+                event_hash(&HashInput::try_from(event).expect("stored payloads are JSON"))
+            );
             assert_eq!(
                 event.recorded_at.timestamp_subsec_nanos() % 1000,
                 0,
@@ -717,8 +720,8 @@ pub async fn every_stream_hash_chain_verifies<S: EventStore>(store: &S) {
     }
 }
 
-/// `verify_chain` catches an altered, a removed and a reordered event, and an altered event
-/// whose hash was recomputed to hide it.
+/// `verify_chain` catches an altered, a garbled (no longer JSON), a removed and a reordered
+/// event, and an altered event whose hash was recomputed to hide it.
 pub async fn altered_removed_or_reordered_events_are_detected<S: EventStore>(store: &S) {
     let stream = fresh_stream("tamper");
     append(
@@ -739,10 +742,17 @@ pub async fn altered_removed_or_reordered_events_are_detected<S: EventStore>(sto
     assert!(verify_chain(&events).is_ok());
 
     let mut altered = events.clone();
-    altered[2].payload = payload(r#"{"n": 2, "text": "something else"}"#.into());
+    altered[2].payload = Payload::stored(r#"{"n": 2, "text": "something else"}"#);
     assert!(matches!(
         verify_chain(&altered),
         Err(ChainBreak::Altered { revision: 2, .. })
+    ));
+
+    let mut garbled = events.clone();
+    garbled[1].payload = Payload::stored(r#"{"n": 1, "text": "év"#);
+    assert!(matches!(
+        verify_chain(&garbled),
+        Err(ChainBreak::Unreadable { revision: 1, .. })
     ));
 
     let mut actor_changed = events.clone();
@@ -753,7 +763,7 @@ pub async fn altered_removed_or_reordered_events_are_detected<S: EventStore>(sto
     ));
 
     let mut rehashed = altered.clone();
-    rehashed[2].hash = event_hash(&HashInput::from(&rehashed[2]));
+    rehashed[2].hash = event_hash(&HashInput::try_from(&rehashed[2]).expect("JSON payload"));
     assert!(matches!(
         verify_chain(&rehashed),
         Err(ChainBreak::Unlinked { revision: 3 })

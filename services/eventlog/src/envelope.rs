@@ -197,9 +197,38 @@ pub fn validate_new_event(event: &NewEvent) -> Result<(), InvalidEvent> {
     Ok(())
 }
 
+/// A recorded event's payload: the JSON object's text exactly as the log holds it.
+///
+/// A backend checks that a payload is a JSON object when it is appended. Reading it back does
+/// not parse it again: everyone who reads a payload parses it anyway, to decode or to hash it,
+/// and reports then what cannot be read. Replay would otherwise parse every payload twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payload(Box<str>);
+
+impl Payload {
+    /// The text a store holds, as it was written.
+    pub fn stored(text: impl Into<Box<str>>) -> Self {
+        Self(text.into())
+    }
+
+    pub fn get(&self) -> &str {
+        &self.0
+    }
+
+    /// The payload as JSON: parsed, which checks it, but not copied.
+    pub fn json(&self) -> serde_json::Result<&RawValue> {
+        serde_json::from_str(&self.0)
+    }
+}
+
+impl From<Box<RawValue>> for Payload {
+    fn from(json: Box<RawValue>) -> Self {
+        Self(json.into())
+    }
+}
+
 /// An event as the log holds it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct RecordedEvent {
     pub id: EventId,
     pub stream_id: StreamId,
@@ -212,7 +241,7 @@ pub struct RecordedEvent {
     pub actor: Actor,
     pub correlation_id: Uuid,
     pub causation_id: Option<Uuid>,
-    pub payload: Box<RawValue>,
+    pub payload: Payload,
     /// Hash of the event at `revision - 1` in the same stream; `None` for revision 0.
     pub previous_hash: Option<EventHash>,
     pub hash: EventHash,

@@ -71,9 +71,12 @@ pub struct HashInput<'a> {
     pub previous_hash: Option<EventHash>,
 }
 
-impl<'a> From<&'a RecordedEvent> for HashInput<'a> {
-    fn from(event: &'a RecordedEvent) -> Self {
-        Self {
+/// Fails when the recorded payload is not JSON: such an event cannot hash to what its writer
+/// computed.
+impl<'a> TryFrom<&'a RecordedEvent> for HashInput<'a> {
+    type Error = serde_json::Error;
+    fn try_from(event: &'a RecordedEvent) -> Result<Self, Self::Error> {
+        Ok(Self {
             event_id: event.id,
             stream_id: &event.stream_id,
             revision: event.revision,
@@ -83,9 +86,9 @@ impl<'a> From<&'a RecordedEvent> for HashInput<'a> {
             actor: &event.actor,
             correlation_id: event.correlation_id,
             causation_id: event.causation_id,
-            payload: &event.payload,
+            payload: event.payload.json()?,
             previous_hash: event.previous_hash,
-        }
+        })
     }
 }
 

@@ -14,8 +14,8 @@ mod verify;
 pub mod conformance;
 
 pub use envelope::{
-    Actor, EventId, MAX_EVENT_BYTES, NewEvent, Position, RecordedEvent, StreamId, StreamRevision,
-    validate_new_event,
+    Actor, EventId, MAX_EVENT_BYTES, NewEvent, Payload, Position, RecordedEvent, StreamId,
+    StreamRevision, validate_new_event,
 };
 pub use error::{InvalidEvent, StoreError};
 pub use hash::{CanonicalParts, EventHash, HashInput, PreparedHash, canonical_bytes, event_hash};

@@ -16,6 +16,11 @@ pub enum ChainBreak {
         stored: EventHash,
         computed: EventHash,
     },
+    #[error("event at revision {revision} has a payload that is not JSON: {reason}")]
+    Unreadable {
+        revision: StreamRevision,
+        reason: String,
+    },
     #[error("expected revision {expected}, found {found}: an event was removed or reordered")]
     Gap {
         expected: StreamRevision,
@@ -29,6 +34,19 @@ pub enum ChainBreak {
         expected: String,
         found: String,
     },
+}
+
+impl ChainBreak {
+    /// The revision at which the chain stops proving itself.
+    pub fn revision(&self) -> StreamRevision {
+        match self {
+            Self::Altered { revision, .. }
+            | Self::Unreadable { revision, .. }
+            | Self::Unlinked { revision }
+            | Self::ForeignStream { revision, .. } => *revision,
+            Self::Gap { expected, .. } => *expected,
+        }
+    }
 }
 
 /// Checks that `events`, read forwards from revision 0, are contiguous, each hashes to its
@@ -54,7 +72,11 @@ pub fn verify_chain(events: &[RecordedEvent]) -> Result<Option<EventHash>, Chain
                 revision: event.revision,
             });
         }
-        let computed = event_hash(&HashInput::from(event));
+        let input = HashInput::try_from(event).map_err(|error| ChainBreak::Unreadable {
+            revision: event.revision,
+            reason: error.to_string(),
+        })?;
+        let computed = event_hash(&input);
         if computed != event.hash {
             return Err(ChainBreak::Altered {
                 revision: event.revision,

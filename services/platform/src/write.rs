@@ -373,7 +373,7 @@ impl Platform {
 
 /// A stored event of an aggregate's stream that does not decode is corrupt data, not input.
 fn decode<A: Aggregate>(stream: &str, event: &RecordedEvent) -> Result<A::Event, ApiError> {
-    A::Event::decode(&event.event_type, event.schema_version, &event.payload)
+    A::Event::decode(&event.event_type, event.schema_version, event.payload.get())
         .map_err(|error| ApiError::internal(format!("{stream}@{}: {error}", event.revision)))
 }
 

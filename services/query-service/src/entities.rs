@@ -35,7 +35,7 @@ impl Projected {
         match Event::decode(
             recorded.event_type,
             recorded.schema_version,
-            &recorded.payload,
+            recorded.payload.get(),
         ) {
             Ok(event) => Ok(Some(Self { recorded, event })),
             Err(DecodeError::UnknownType(_)) => Ok(None),

@@ -38,7 +38,7 @@ pub fn decode(recorded: RecordedEvent) -> Option<(RecordedEvent, Event)> {
     match Event::decode(
         &recorded.event_type,
         recorded.schema_version,
-        &recorded.payload,
+        recorded.payload.get(),
     ) {
         Ok(event) => Some((recorded, event)),
         Err(DecodeError::UnknownType(_)) => None,

@@ -5,9 +5,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use eventlog::{Actor, EventHash, EventId, Position, RecordedEvent, StreamRevision};
+use eventlog::{Actor, EventHash, EventId, Payload, Position, RecordedEvent, StreamRevision};
 use foldhash::{HashMap, HashSet};
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 /// A recorded event as the read models hold it: the fields of [`RecordedEvent`], with the
@@ -24,7 +23,7 @@ pub struct StoredEvent {
     pub actor: Arc<Actor>,
     pub correlation_id: Uuid,
     pub causation_id: Option<Uuid>,
-    pub payload: Box<RawValue>,
+    pub payload: Payload,
     pub previous_hash: Option<EventHash>,
     pub hash: EventHash,
 }
@@ -125,7 +124,7 @@ mod tests {
             actor,
             correlation_id: Uuid::nil(),
             causation_id: None,
-            payload: RawValue::from_string("{}".into()).unwrap(),
+            payload: Payload::stored("{}"),
             previous_hash: None,
             hash: EventHash([0; 32]),
         }

@@ -62,7 +62,7 @@ impl Recorder {
             }),
             correlation_id: Uuid::nil(),
             causation_id: None,
-            payload: event.to_payload(),
+            payload: event.to_payload().into(),
             previous_hash: (*revision > 0).then_some(EventHash([0; 32])),
             hash: EventHash([1; 32]),
         };

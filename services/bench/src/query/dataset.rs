@@ -692,7 +692,8 @@ mod tests {
             StreamId::new(append.stream.clone()).unwrap();
             for event in &append.events {
                 eventlog::validate_new_event(event).unwrap();
-                Event::decode(&event.event_type, event.schema_version, &event.payload).unwrap();
+                Event::decode(&event.event_type, event.schema_version, event.payload.get())
+                    .unwrap();
                 types.push(event.event_type.as_str());
             }
         }
@@ -712,7 +713,7 @@ mod tests {
             let Event::Contribution(ContributionEvent::ContributionSubmitted(c)) = Event::decode(
                 &submitted.event_type,
                 submitted.schema_version,
-                &submitted.payload,
+                submitted.payload.get(),
             )
             .unwrap() else {
                 panic!("the second phase starts with a submission");
