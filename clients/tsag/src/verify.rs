@@ -61,14 +61,15 @@ pub fn recorded(event: &AuditEvent) -> Result<RecordedEvent, String> {
         stream_id,
         revision: event.revision,
         position,
-        event_type: event.event_type.clone(),
+        event_type: event.event_type.as_str().into(),
         schema_version: event.schema_version,
         recorded_at,
         actor: Actor {
             subject: event.actor.subject.clone(),
             display_name: event.actor.display_name.clone(),
             roles: event.actor.roles.clone(),
-        },
+        }
+        .into(),
         correlation_id: event.correlation_id,
         causation_id: event.causation_id,
         payload,

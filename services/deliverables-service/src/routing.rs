@@ -137,7 +137,7 @@ struct Approval {
 
 fn approving_decision(recorded: &RecordedEvent) -> Option<Approval> {
     if !matches!(
-        recorded.event_type.as_str(),
+        &*recorded.event_type,
         "DecisionRecorded" | "DecisionCorrected"
     ) {
         return None;

@@ -165,7 +165,7 @@ impl Fixture {
         self.recorded(&stream)
             .await
             .into_iter()
-            .filter(|event| event.event_type == "DeliverableApproved")
+            .filter(|event| &*event.event_type == "DeliverableApproved")
             .collect()
     }
 
@@ -313,7 +313,7 @@ async fn an_editor_publishes_drafts_numbered_as_output_documents_of_the_group() 
         .recorded(&streams::deliverable(deliverable.parse().unwrap()))
         .await
         .into_iter()
-        .filter(|e| e.event_type == "DraftPublished")
+        .filter(|e| &*e.event_type == "DraftPublished")
         .collect();
     assert_eq!(drafts.len(), 2);
 }

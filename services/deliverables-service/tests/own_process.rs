@@ -145,7 +145,7 @@ async fn a_decision_recorded_in_another_process_is_routed_by_the_service_binary(
             .unwrap();
         if let Some(approval) = events
             .iter()
-            .find(|event| event.event_type == "DeliverableApproved")
+            .find(|event| &*event.event_type == "DeliverableApproved")
         {
             assert_eq!(approval.actor.subject, "system:deliverables-service");
             break;

@@ -1,10 +1,13 @@
 //! Reading events back: the queries and the decoding of a row into a `RecordedEvent`.
 
+use std::sync::Arc;
+
 use chrono::DateTime;
 use eventlog::{
     Actor, Direction, EventHash, Payload, Position, ReadStream, RecordedEvent, StoreError,
     StreamId, StreamRevision,
 };
+use foldhash::{HashMap, HashSet};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use uuid::Uuid;
@@ -97,10 +100,83 @@ fn collect(
     max_count: usize,
 ) -> Result<Vec<RecordedEvent>, StoreError> {
     let mut events = Vec::with_capacity(max_count.min(4096));
+    let mut shared = Shared::default();
     while let Some(row) = rows.next().map_err(StoreError::internal)? {
-        events.push(decode(row)?);
+        events.push(decode(row, &mut shared)?);
     }
     Ok(events)
+}
+
+/// The stream names, event types and actors of the events read by one query, each made once
+/// and shared by every event that carries it: they repeat from row to row, and a replay would
+/// otherwise allocate (and its consumer free) four strings per event.
+#[derive(Default)]
+struct Shared {
+    streams: HashSet<StreamId>,
+    event_types: HashSet<Arc<str>>,
+    /// By subject: each distinct display name and roles that subject acted under.
+    actors: HashMap<Box<str>, Vec<ActorAsRead>>,
+}
+
+/// An actor with its roles as stored (JSON), which the next rows' roles are compared against.
+struct ActorAsRead {
+    roles_json: Box<str>,
+    actor: Arc<Actor>,
+}
+
+impl Shared {
+    fn stream(&mut self, name: &str) -> Result<StreamId, StoreError> {
+        if let Some(known) = self.streams.get(name) {
+            return Ok(known.clone());
+        }
+        let stream = StreamId::new(name).map_err(|error| corrupt("stream", error))?;
+        self.streams.insert(stream.clone());
+        Ok(stream)
+    }
+
+    fn event_type(&mut self, name: &str) -> Arc<str> {
+        if let Some(known) = self.event_types.get(name) {
+            return known.clone();
+        }
+        let name: Arc<str> = name.into();
+        self.event_types.insert(name.clone());
+        name
+    }
+
+    fn actor(
+        &mut self,
+        subject: &str,
+        display_name: &str,
+        roles_json: &str,
+    ) -> Result<Arc<Actor>, StoreError> {
+        let known = self.actors.get(subject).and_then(|variants| {
+            variants.iter().find(|known| {
+                known.actor.display_name == display_name && &*known.roles_json == roles_json
+            })
+        });
+        if let Some(known) = known {
+            return Ok(known.actor.clone());
+        }
+        // Most actors carry no or few roles; skip the JSON parser for the common empty case.
+        let roles = if roles_json == "[]" {
+            Vec::new()
+        } else {
+            serde_json::from_str(roles_json).map_err(|error| corrupt("actor_roles", error))?
+        };
+        let actor = Arc::new(Actor {
+            subject: subject.to_owned(),
+            display_name: display_name.to_owned(),
+            roles,
+        });
+        self.actors
+            .entry(subject.into())
+            .or_default()
+            .push(ActorAsRead {
+                roles_json: roles_json.into(),
+                actor: actor.clone(),
+            });
+        Ok(actor)
+    }
 }
 
 fn corrupt(column: &str, why: impl std::fmt::Display) -> StoreError {
@@ -152,16 +228,13 @@ fn required<T>(value: Option<T>, column: &str) -> Result<T, StoreError> {
     value.ok_or_else(|| corrupt(column, "is null"))
 }
 
-fn decode(row: &Row<'_>) -> Result<RecordedEvent, StoreError> {
-    let stream =
-        StreamId::new(text(row, 1, "stream")?).map_err(|error| corrupt("stream", error))?;
-    let roles_json = text(row, 9, "actor_roles")?;
-    // Most actors carry no or few roles; skip the JSON parser for the common empty case.
-    let roles = if roles_json == "[]" {
-        Vec::new()
-    } else {
-        serde_json::from_str(roles_json).map_err(|error| corrupt("actor_roles", error))?
-    };
+fn decode(row: &Row<'_>, shared: &mut Shared) -> Result<RecordedEvent, StoreError> {
+    let stream = shared.stream(text(row, 1, "stream")?)?;
+    let actor = shared.actor(
+        text(row, 7, "actor_subject")?,
+        text(row, 8, "actor_name")?,
+        text(row, 9, "actor_roles")?,
+    )?;
     let recorded_at = DateTime::from_timestamp_micros(integer(row, 6, "recorded_at")?)
         .ok_or_else(|| corrupt("recorded_at", "out of range"))?;
     // Not parsed here: see `Payload`.
@@ -174,15 +247,11 @@ fn decode(row: &Row<'_>) -> Result<RecordedEvent, StoreError> {
             required(optional_blob(row, 3, "event_id")?, "event_id")?,
             "event_id",
         )?,
-        event_type: text(row, 4, "event_type")?.to_owned(),
+        event_type: shared.event_type(text(row, 4, "event_type")?),
         schema_version: u16::try_from(integer(row, 5, "schema_version")?)
             .map_err(|error| corrupt("schema_version", error))?,
         recorded_at,
-        actor: Actor {
-            subject: text(row, 7, "actor_subject")?.to_owned(),
-            display_name: text(row, 8, "actor_name")?.to_owned(),
-            roles,
-        },
+        actor,
         correlation_id: uuid(
             required(optional_blob(row, 10, "correlation_id")?, "correlation_id")?,
             "correlation_id",

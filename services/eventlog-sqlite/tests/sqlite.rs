@@ -249,7 +249,7 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
 
     // Recomputing the altered event's own hash does not help: the next event no longer links.
     let mut events = read(&store, "rehashed").await;
-    events[1].actor.display_name = "Someone Else".into();
+    std::sync::Arc::make_mut(&mut events[1].actor).display_name = "Someone Else".into();
     let forged = eventlog::event_hash(&eventlog::HashInput::try_from(&events[1]).unwrap());
     tamper(
         &path,
@@ -361,4 +361,43 @@ async fn an_append_that_cannot_commit_is_not_acknowledged_and_the_writer_recover
     let events = read(&store, "locked-out").await;
     assert_eq!(events.len(), 2);
     assert!(verify_chain(&events).is_ok());
+}
+
+#[tokio::test]
+async fn the_events_of_one_read_share_their_stream_type_and_actor_and_keep_distinct_ones_apart() {
+    let (_dir, path) = fresh();
+    let store = SqliteStore::open(&path).expect("open");
+    let mut chair = test_event(2);
+    chair.actor.roles = vec!["chair@fg-dfc".into()];
+    let mut renamed = test_event(3);
+    renamed.actor.display_name = "Someone Else".into();
+    store
+        .append(
+            &stream("shared"),
+            ExpectedRevision::NoStream,
+            vec![test_event(0), test_event(1), chair, renamed],
+        )
+        .await
+        .expect("append");
+
+    let events = read(&store, "shared").await;
+    let [first, second, chair, renamed] = events.as_slice() else {
+        panic!("four events, read {}", events.len());
+    };
+    assert!(std::ptr::eq(
+        first.stream_id.as_str(),
+        second.stream_id.as_str()
+    ));
+    assert!(std::ptr::eq(
+        first.stream_id.as_str(),
+        renamed.stream_id.as_str()
+    ));
+    assert!(std::sync::Arc::ptr_eq(&first.event_type, &chair.event_type));
+    assert!(std::sync::Arc::ptr_eq(&first.actor, &second.actor));
+    assert_eq!(chair.actor.roles, ["chair@fg-dfc"]);
+    assert_eq!(chair.actor.subject, first.actor.subject);
+    assert_ne!(first.actor.roles, chair.actor.roles);
+    assert_eq!(renamed.actor.display_name, "Someone Else");
+    assert_ne!(first.actor.display_name, "Someone Else");
+    verify_chain(&events).expect("each event keeps the content it was hashed with");
 }

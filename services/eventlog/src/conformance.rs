@@ -756,7 +756,9 @@ pub async fn altered_removed_or_reordered_events_are_detected<S: EventStore>(sto
     ));
 
     let mut actor_changed = events.clone();
-    actor_changed[4].actor.roles.push("chair@fg-other".into());
+    std::sync::Arc::make_mut(&mut actor_changed[4].actor)
+        .roles
+        .push("chair@fg-other".into());
     assert!(matches!(
         verify_chain(&actor_changed),
         Err(ChainBreak::Altered { revision: 4, .. })

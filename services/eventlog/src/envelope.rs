@@ -1,7 +1,9 @@
 //! The event envelope: identity, place in the log, provenance and payload.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,10 +25,11 @@ pub type EventId = Uuid;
 pub type StreamRevision = u64;
 
 /// A stream name: `[A-Za-z0-9][A-Za-z0-9._:-]*`, at most 200 bytes. `$` is reserved by
-/// KurrentDB for system streams, hence the restricted first character.
+/// KurrentDB for system streams, hence the restricted first character. Shared, not copied,
+/// when cloned: every event of a stream can carry the same one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct StreamId(String);
+pub struct StreamId(Arc<str>);
 
 impl StreamId {
     pub const MAX_LEN: usize = 200;
@@ -49,7 +52,7 @@ impl StreamId {
         };
         match reason {
             Some(reason) => Err(InvalidEvent::StreamName { name, reason }),
-            None => Ok(Self(name)),
+            None => Ok(Self(name.into())),
         }
     }
 
@@ -67,7 +70,14 @@ impl TryFrom<String> for StreamId {
 
 impl From<StreamId> for String {
     fn from(id: StreamId) -> Self {
-        id.0
+        id.0.as_ref().to_owned()
+    }
+}
+
+/// Lets a set of stream ids be searched by name.
+impl Borrow<str> for StreamId {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 
@@ -234,11 +244,12 @@ pub struct RecordedEvent {
     pub stream_id: StreamId,
     pub revision: StreamRevision,
     pub position: Position,
-    pub event_type: String,
+    /// Shared, like `actor`: the events read together carry one copy of each.
+    pub event_type: Arc<str>,
     pub schema_version: u16,
     /// Microsecond precision: it is part of the hashed content.
     pub recorded_at: DateTime<Utc>,
-    pub actor: Actor,
+    pub actor: Arc<Actor>,
     pub correlation_id: Uuid,
     pub causation_id: Option<Uuid>,
     pub payload: Payload,

@@ -13,7 +13,7 @@ use domain::events::{
     DeliverableEvent, DeliverableId, DocumentRef, Event, GroupEvent, GroupId, MeetingEvent,
     MeetingId, PersonId, ThreadId, TransmittalId,
 };
-use eventlog::Position;
+use eventlog::{Position, StreamId};
 // Hashed with foldhash: a rebuild looks these maps up several times per event.
 use foldhash::HashMap;
 use uuid::Uuid;
@@ -84,7 +84,7 @@ pub struct ReadModels {
     times: Vec<(DateTime<Utc>, Position)>,
     /// Every projected event of every stream: the audit trails and the source of time travel.
     /// The key is the name every event of the stream shares.
-    pub streams: HashMap<Arc<str>, Vec<Arc<StoredEvent>>>,
+    pub streams: HashMap<StreamId, Vec<Arc<StoredEvent>>>,
     pub groups: BTreeMap<GroupId, Arc<GroupState>>,
     pub meetings: HashMap<MeetingId, Arc<MeetingState>>,
     pub contributions: HashMap<ContributionId, Arc<ContributionState>>,
@@ -162,7 +162,7 @@ impl ReadModels {
         self.index(entry);
         // Look up before inserting: most events go to an existing stream, without a new key.
         let recorded = entry.recorded.clone();
-        match self.streams.get_mut(&*recorded.stream_id) {
+        match self.streams.get_mut(recorded.stream_id.as_str()) {
             Some(events) => events.push(recorded),
             None => {
                 self.streams

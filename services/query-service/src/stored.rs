@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use eventlog::{Actor, EventHash, EventId, Payload, Position, RecordedEvent, StreamRevision};
+use eventlog::{
+    Actor, EventHash, EventId, Payload, Position, RecordedEvent, StreamId, StreamRevision,
+};
 use foldhash::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -14,7 +16,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct StoredEvent {
     pub id: EventId,
-    pub stream_id: Arc<str>,
+    pub stream_id: StreamId,
     pub revision: StreamRevision,
     pub position: Position,
     pub event_type: &'static str,
@@ -33,7 +35,7 @@ impl StoredEvent {
     /// domain codec decoded it by, which is the recorded one.
     pub fn new(
         recorded: RecordedEvent,
-        stream_id: Arc<str>,
+        stream_id: StreamId,
         event_type: &'static str,
         actor: Arc<Actor>,
     ) -> Self {
@@ -59,44 +61,42 @@ impl StoredEvent {
 /// roles) of the stored events.
 #[derive(Debug, Default)]
 pub struct Names {
-    streams: HashSet<Arc<str>>,
+    streams: HashSet<StreamId>,
     actors: HashMap<String, Vec<Arc<Actor>>>,
 }
 
 impl Names {
-    /// The shared copies of the stream name and the actor of `recorded`, made the first time
-    /// each is seen.
-    pub fn share(&mut self, recorded: &RecordedEvent) -> (Arc<str>, Arc<Actor>) {
+    /// The shared copies of the stream name and the actor of `recorded`: the first copy seen
+    /// of each is kept. (The store shares them only among the events it reads at once.)
+    pub fn share(&mut self, recorded: &RecordedEvent) -> (StreamId, Arc<Actor>) {
         (
-            self.stream(recorded.stream_id.as_str()),
+            self.stream(&recorded.stream_id),
             self.actor(&recorded.actor),
         )
     }
 
-    fn stream(&mut self, name: &str) -> Arc<str> {
-        if let Some(known) = self.streams.get(name) {
+    fn stream(&mut self, stream: &StreamId) -> StreamId {
+        if let Some(known) = self.streams.get(stream) {
             return known.clone();
         }
-        let shared: Arc<str> = Arc::from(name);
-        self.streams.insert(shared.clone());
-        shared
+        self.streams.insert(stream.clone());
+        stream.clone()
     }
 
     /// A subject has one entry per name and set of roles it acted under: the list stays short.
-    fn actor(&mut self, actor: &Actor) -> Arc<Actor> {
+    fn actor(&mut self, actor: &Arc<Actor>) -> Arc<Actor> {
         if let Some(known) = self
             .actors
             .get(actor.subject.as_str())
-            .and_then(|known| known.iter().find(|known| ***known == *actor))
+            .and_then(|known| known.iter().find(|known| known == &actor))
         {
             return known.clone();
         }
-        let shared = Arc::new(actor.clone());
         self.actors
             .entry(actor.subject.clone())
             .or_default()
-            .push(shared.clone());
-        shared
+            .push(actor.clone());
+        actor.clone()
     }
 }
 
@@ -121,7 +121,7 @@ mod tests {
             event_type: "GroupEstablished".into(),
             schema_version: 1,
             recorded_at: DateTime::UNIX_EPOCH,
-            actor,
+            actor: actor.into(),
             correlation_id: Uuid::nil(),
             causation_id: None,
             payload: Payload::stored("{}"),
@@ -136,10 +136,10 @@ mod tests {
         let (stream, chair) = names.share(&recorded("group-a", actor("alice", &["chair@a"])));
         let (again, chair_again) = names.share(&recorded("group-a", actor("alice", &["chair@a"])));
         let (other, delegate) = names.share(&recorded("group-b", actor("alice", &["delegate@a"])));
-        assert!(Arc::ptr_eq(&stream, &again));
+        assert!(std::ptr::eq(stream.as_str(), again.as_str()));
         assert!(Arc::ptr_eq(&chair, &chair_again));
         assert_eq!(
-            (&*other, delegate.roles.as_slice()),
+            (other.as_str(), delegate.roles.as_slice()),
             ("group-b", ["delegate@a".to_owned()].as_slice())
         );
         assert!(!Arc::ptr_eq(&chair, &delegate));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::codec::DomainEvent;
 use domain::events::*;
-use eventlog::{Actor, EventHash, Position};
+use eventlog::{Actor, EventHash, Position, StreamId};
 use uuid::Uuid;
 
 use crate::entities::Projected;
@@ -49,7 +49,7 @@ impl Recorder {
         let revision = self.revisions.entry(stream.to_owned()).or_insert(0);
         let recorded = StoredEvent {
             id: Uuid::from_u128(u128::from(self.sequence)),
-            stream_id: Arc::from(stream),
+            stream_id: StreamId::new(stream).expect("a valid stream name"),
             revision: *revision,
             position: Position::at(self.sequence),
             event_type: event.event_type(),

@@ -386,7 +386,7 @@ impl AuditEvent {
         self.0.schema_version
     }
     async fn stream(&self) -> &str {
-        &self.0.stream_id
+        self.0.stream_id.as_str()
     }
     async fn revision(&self) -> u64 {
         self.0.revision
