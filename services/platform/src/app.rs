@@ -257,14 +257,18 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves (and runs the services' tasks) until `shutdown` completes, then stops the tasks,
-    /// stops accepting and lets requests in flight finish (up to actix's 30 s graceful timeout).
+    /// Serves (and runs the services' tasks, and keeps the JWKS current) until `shutdown`
+    /// completes, then stops the tasks, stops accepting and lets requests in flight finish (up
+    /// to actix's 30 s graceful timeout).
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         let handle = self.server.handle();
+        let keys_platform = self.platform.clone();
+        let keys = async move { keys_platform.auth().keep_keys_current().await };
         let tasks: Vec<_> = self
             .tasks
             .iter()
             .map(|task| tokio::spawn(task(self.platform.clone())))
+            .chain([tokio::spawn(keys)])
             .collect();
         let server = tokio::spawn(self.server);
         shutdown.await;

@@ -1,11 +1,15 @@
 //! Bearer JWT authentication: tokens verified with jsonwebtoken against pinned algorithms,
-//! signature, `exp`, `nbf`, `iss` and `aud`; keys from a JWKS (production) or a generated HS256
-//! key kept in the data dir (dev). The claims become a `domain::policy::Principal`.
+//! signature, `exp`, `nbf`, `iss` and `aud`; keys from a JWKS (production, fetched again from
+//! its URL as the identity provider rotates them) or a generated HS256 key kept in the data dir
+//! (dev). The claims become a `domain::policy::Principal`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::{Ready, ready};
 use std::ops::Deref;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
@@ -15,6 +19,7 @@ use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
 
 use crate::Platform;
 use crate::config::{AuthMode, AuthSettings};
@@ -87,9 +92,26 @@ struct VerifyingKey {
     validation: Validation,
 }
 
+/// The shortest time between two fetches of the JWKS asked for by tokens naming a key id that
+/// no key has, so that made-up key ids cannot make the server hammer the identity provider.
+const UNKNOWN_KEY_REFETCH_GAP: Duration = Duration::from_secs(10);
+
+/// Where the published keys are fetched again from, and how often.
+struct KeyRefresh {
+    url: String,
+    settings: AuthSettings,
+    every: Duration,
+    /// Woken by a token naming a key id that no key has: the provider may have rotated.
+    unknown_key: Notify,
+}
+
 /// Verifies bearer tokens; in dev mode also mints them.
 pub struct Authenticator {
-    keys: Vec<VerifyingKey>,
+    /// Replaced whole when the JWKS is fetched again; a verification works on one set.
+    keys: RwLock<Arc<[VerifyingKey]>>,
+    /// Counts the replacements of `keys`, for caches of verified tokens.
+    keys_version: AtomicU64,
+    refresh: Option<KeyRefresh>,
     signing: Option<EncodingKey>,
     issuer: String,
     audience: String,
@@ -99,7 +121,7 @@ pub struct Authenticator {
 impl std::fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Authenticator")
-            .field("keys", &self.keys.len())
+            .field("keys", &self.keys().len())
             .field("dev", &self.signing.is_some())
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
@@ -128,11 +150,15 @@ impl Authenticator {
                         source,
                     })?
                 } else if let Some(url) = &settings.jwks_url {
-                    let fetch = async { reqwest::get(url).await?.error_for_status()?.text().await };
-                    fetch.await.map_err(|source| AuthSetupError::Fetch {
+                    let keys = fetch_keys(url, settings).await?;
+                    let mut auth = Self::with_keys(keys, None, settings);
+                    auth.refresh = Some(KeyRefresh {
                         url: url.clone(),
-                        source,
-                    })?
+                        settings: settings.clone(),
+                        every: Duration::from_secs(settings.jwks_refresh_seconds.max(1)),
+                        unknown_key: Notify::new(),
+                    });
+                    return Ok(auth);
                 } else {
                     return Err(AuthSetupError::NoJwksSource);
                 };
@@ -143,84 +169,90 @@ impl Authenticator {
         }
     }
 
-    /// An HS256 authenticator that can also mint tokens.
-    pub fn dev(secret: &[u8], settings: &AuthSettings) -> Self {
-        let validation = validation(vec![Algorithm::HS256], settings);
+    fn with_keys(
+        keys: Vec<VerifyingKey>,
+        signing: Option<EncodingKey>,
+        settings: &AuthSettings,
+    ) -> Self {
         Self {
-            keys: vec![VerifyingKey {
-                kid: None,
-                key: DecodingKey::from_secret(secret),
-                validation,
-            }],
-            signing: Some(EncodingKey::from_secret(secret)),
+            keys: RwLock::new(keys.into()),
+            keys_version: AtomicU64::new(0),
+            refresh: None,
+            signing,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             dev_token_seconds: settings.dev_token_hours * 3600,
         }
     }
 
-    /// Verifies with the public keys of `jwks`, each only with the pinned algorithms of its family.
-    pub fn from_jwks(jwks: &JwkSet, settings: &AuthSettings) -> Result<Self, AuthSetupError> {
-        let pinned = settings
-            .algorithms
-            .iter()
-            .map(|name| {
-                name.parse::<Algorithm>()
-                    .map_err(|_| AuthSetupError::Algorithm(name.clone()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut keys = Vec::new();
-        for jwk in &jwks.keys {
-            let family: &[Algorithm] = match &jwk.algorithm {
-                AlgorithmParameters::RSA(_) => &[
-                    Algorithm::RS256,
-                    Algorithm::RS384,
-                    Algorithm::RS512,
-                    Algorithm::PS256,
-                    Algorithm::PS384,
-                    Algorithm::PS512,
-                ],
-                AlgorithmParameters::EllipticCurve(_) => &[Algorithm::ES256, Algorithm::ES384],
-                AlgorithmParameters::OctetKeyPair(_) => &[Algorithm::EdDSA],
-                // Shared secrets have no place in a public key set.
-                AlgorithmParameters::OctetKey(_) => continue,
-            };
-            let allowed: Vec<Algorithm> = pinned
-                .iter()
-                .copied()
-                .filter(|alg| family.contains(alg))
-                .collect();
-            if allowed.is_empty() {
-                continue;
-            }
-            let key = DecodingKey::from_jwk(jwk)
-                .map_err(|error| AuthSetupError::Jwks(error.to_string()))?;
-            keys.push(VerifyingKey {
-                kid: jwk.common.key_id.clone(),
-                key,
-                validation: validation(allowed, settings),
-            });
-        }
-        if keys.is_empty() {
-            return Err(AuthSetupError::Jwks(
-                "no key usable with the pinned algorithms".into(),
-            ));
-        }
-        Ok(Self {
-            keys,
-            signing: None,
-            issuer: settings.issuer.clone(),
-            audience: settings.audience.clone(),
-            dev_token_seconds: 0,
-        })
+    /// Changes whenever the keys do: a token verified under one version may not verify under
+    /// the next.
+    pub fn keys_version(&self) -> u64 {
+        self.keys_version.load(Ordering::Acquire)
     }
 
+    fn keys(&self) -> Arc<[VerifyingKey]> {
+        self.keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Keeps the keys of a JWKS given by URL current: fetches it again every
+    /// `auth.jwks_refresh_seconds`, and soon after a token names a key id that no key has (at
+    /// most once per 10 s for that reason). A failed fetch keeps the keys in use and is logged.
+    /// Returns at once for keys that come from a file or the dev key.
+    pub async fn keep_keys_current(&self) {
+        let Some(refresh) = &self.refresh else { return };
+        let mut last_asked_for: Option<Instant> = None;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(refresh.every) => {}
+                () = refresh.unknown_key.notified() => {
+                    if let Some(at) = last_asked_for {
+                        tokio::time::sleep_until((at + UNKNOWN_KEY_REFETCH_GAP).into()).await;
+                    }
+                    last_asked_for = Some(Instant::now());
+                }
+            }
+            match fetch_keys(&refresh.url, &refresh.settings).await {
+                Ok(keys) => {
+                    tracing::info!(keys = keys.len(), url = %refresh.url, "JWKS fetched again");
+                    *self.keys.write().unwrap_or_else(PoisonError::into_inner) = keys.into();
+                    self.keys_version.fetch_add(1, Ordering::Release);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "fetching the JWKS again failed; keeping the keys in use");
+                }
+            }
+        }
+    }
+
+    /// An HS256 authenticator that can also mint tokens.
+    pub fn dev(secret: &[u8], settings: &AuthSettings) -> Self {
+        let key = VerifyingKey {
+            kid: None,
+            key: DecodingKey::from_secret(secret),
+            validation: validation(vec![Algorithm::HS256], settings),
+        };
+        Self::with_keys(vec![key], Some(EncodingKey::from_secret(secret)), settings)
+    }
+
+    /// Verifies with the public keys of `jwks`, each only with the pinned algorithms of its family.
+    pub fn from_jwks(jwks: &JwkSet, settings: &AuthSettings) -> Result<Self, AuthSetupError> {
+        Ok(Self::with_keys(
+            verifying_keys(jwks, settings)?,
+            None,
+            settings,
+        ))
+    }
     /// Checks a compact JWT and returns its claims.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         let header = jsonwebtoken::decode_header(token).map_err(|error| {
             ApiError::Unauthenticated(format!("the bearer token is malformed: {error}"))
         })?;
-        let candidates = self.keys.iter().filter(|key| {
+        let keys = self.keys();
+        let candidates = keys.iter().filter(|key| {
             key.validation.algorithms.contains(&header.alg)
                 && (header.kid.is_none() || key.kid.is_none() || key.kid == header.kid)
         });
@@ -230,6 +262,14 @@ impl Authenticator {
                 Ok(data) => return Ok(data.claims),
                 Err(error) => last_error = Some(error),
             }
+        }
+        if let (Some(kid), Some(refresh)) = (&header.kid, &self.refresh)
+            && !keys.iter().any(|key| key.kid.as_ref() == Some(kid))
+        {
+            refresh.unknown_key.notify_one();
+            return Err(ApiError::Unauthenticated(format!(
+                "no published key has the id {kid:?}; the keys are fetched again shortly"
+            )));
         }
         Err(ApiError::Unauthenticated(match last_error {
             Some(error) => format!("the bearer token is not valid: {error}"),
@@ -273,6 +313,74 @@ impl Authenticator {
         self.verify(token.trim())
             .map(|claims| Some(claims.principal()))
     }
+}
+
+/// The public keys of `jwks`, each usable only with the pinned algorithms of its family.
+fn verifying_keys(
+    jwks: &JwkSet,
+    settings: &AuthSettings,
+) -> Result<Vec<VerifyingKey>, AuthSetupError> {
+    let pinned = settings
+        .algorithms
+        .iter()
+        .map(|name| {
+            name.parse::<Algorithm>()
+                .map_err(|_| AuthSetupError::Algorithm(name.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut keys = Vec::new();
+    for jwk in &jwks.keys {
+        let family: &[Algorithm] = match &jwk.algorithm {
+            AlgorithmParameters::RSA(_) => &[
+                Algorithm::RS256,
+                Algorithm::RS384,
+                Algorithm::RS512,
+                Algorithm::PS256,
+                Algorithm::PS384,
+                Algorithm::PS512,
+            ],
+            AlgorithmParameters::EllipticCurve(_) => &[Algorithm::ES256, Algorithm::ES384],
+            AlgorithmParameters::OctetKeyPair(_) => &[Algorithm::EdDSA],
+            // Shared secrets have no place in a public key set.
+            AlgorithmParameters::OctetKey(_) => continue,
+        };
+        let allowed: Vec<Algorithm> = pinned
+            .iter()
+            .copied()
+            .filter(|alg| family.contains(alg))
+            .collect();
+        if allowed.is_empty() {
+            continue;
+        }
+        let key =
+            DecodingKey::from_jwk(jwk).map_err(|error| AuthSetupError::Jwks(error.to_string()))?;
+        keys.push(VerifyingKey {
+            kid: jwk.common.key_id.clone(),
+            key,
+            validation: validation(allowed, settings),
+        });
+    }
+    if keys.is_empty() {
+        return Err(AuthSetupError::Jwks(
+            "no key usable with the pinned algorithms".into(),
+        ));
+    }
+    Ok(keys)
+}
+
+/// Fetches the JWKS at `url` and reads its keys.
+async fn fetch_keys(
+    url: &str,
+    settings: &AuthSettings,
+) -> Result<Vec<VerifyingKey>, AuthSetupError> {
+    let fetch = async { reqwest::get(url).await?.error_for_status()?.text().await };
+    let document = fetch.await.map_err(|source| AuthSetupError::Fetch {
+        url: url.to_owned(),
+        source,
+    })?;
+    let jwks: JwkSet =
+        serde_json::from_str(&document).map_err(|error| AuthSetupError::Jwks(error.to_string()))?;
+    verifying_keys(&jwks, settings)
 }
 
 fn validation(algorithms: Vec<Algorithm>, settings: &AuthSettings) -> Validation {

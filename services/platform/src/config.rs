@@ -35,8 +35,11 @@ pub struct AuthSettings {
     pub mode: AuthMode,
     /// JWKS document on disk (mode `jwks`); takes precedence over `jwks_url`.
     pub jwks_file: Option<PathBuf>,
-    /// JWKS document fetched once at start (mode `jwks`).
+    /// JWKS document fetched at start (mode `jwks`), then again every `jwks_refresh_seconds`
+    /// and soon after a token names a key id it does not have.
     pub jwks_url: Option<String>,
+    /// How often the JWKS at `jwks_url` is fetched again, in seconds.
+    pub jwks_refresh_seconds: u64,
     pub issuer: String,
     pub audience: String,
     /// The only algorithms a token may be signed with, e.g. `["RS256", "EdDSA"]`.
@@ -69,6 +72,7 @@ impl Default for Settings {
                 mode: AuthMode::Dev,
                 jwks_file: None,
                 jwks_url: None,
+                jwks_refresh_seconds: 3600,
                 issuer: "plenary-dev".into(),
                 audience: "plenary".into(),
                 algorithms: vec!["RS256".into(), "ES256".into(), "EdDSA".into()],

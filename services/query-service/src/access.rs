@@ -148,14 +148,22 @@ const VERIFIED_TOKENS: usize = 1_024;
 ///
 /// Checking a token's signature (and decoding its claims) costs more than many a query, and a
 /// client sends the same token with every request. A token whose signature, issuer and
-/// audience were accepted stays so for the life of the process, whose keys are fixed when it
-/// starts; what changes is time. So a token is verified in full the first time, and later only
-/// its `nbf` and `exp` are checked again, with the leeway the verification allows.
+/// audience were accepted stays so as long as the keys it was checked with are the ones in use;
+/// what changes is time. So a token is verified in full the first time, and later only its
+/// `nbf` and `exp` are checked again, with the leeway the verification allows. When the
+/// authenticator's keys change (a JWKS fetched again), every token is verified afresh.
 #[derive(Debug)]
 pub struct VerifiedTokens {
-    /// Hashed with foldhash (randomly seeded): every request hashes its token here.
-    by_token: RwLock<HashMap<String, VerifiedToken>>,
+    by_token: RwLock<Verified>,
     leeway_seconds: u64,
+}
+
+/// The tokens verified under one version of the authenticator's keys.
+#[derive(Debug, Default)]
+struct Verified {
+    keys_version: u64,
+    /// Hashed with foldhash (randomly seeded): every request hashes its token here.
+    tokens: HashMap<String, VerifiedToken>,
 }
 
 #[derive(Debug, Clone)]
@@ -173,26 +181,40 @@ impl VerifiedTokens {
         }
     }
 
-    /// The reader of `token` if it was verified before and is valid at `now` (Unix seconds).
-    pub fn reader(&self, token: &str, now: u64) -> Option<Viewer> {
+    /// The reader of `token` if it was verified under the keys at `keys_version` and is valid
+    /// at `now` (Unix seconds).
+    pub fn reader(&self, token: &str, now: u64, keys_version: u64) -> Option<Viewer> {
         let by_token = self.by_token.read().unwrap_or_else(PoisonError::into_inner);
-        let verified = by_token.get(token)?;
+        if by_token.keys_version != keys_version {
+            return None;
+        }
+        let verified = by_token.tokens.get(token)?;
         // As jsonwebtoken: expired when `exp < now - leeway`, early when `nbf > now + leeway`.
         let in_time = verified.expires.saturating_add(self.leeway_seconds) >= now
             && verified.not_before <= now.saturating_add(self.leeway_seconds);
         in_time.then(|| verified.viewer.clone())
     }
 
-    /// Keeps the reader of `token`, which has just been verified in full.
-    pub fn remember(&self, token: &str, viewer: &Viewer, not_before: u64, expires: u64) {
+    /// Keeps the reader of `token`, which has just been verified in full under the keys at
+    /// `keys_version` (read before verifying, so that a change of keys meanwhile only costs a
+    /// verification more). Tokens verified under other keys are forgotten.
+    pub fn remember(
+        &self,
+        token: &str,
+        viewer: &Viewer,
+        not_before: u64,
+        expires: u64,
+        keys_version: u64,
+    ) {
         let mut by_token = self
             .by_token
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        if by_token.len() >= VERIFIED_TOKENS {
-            by_token.clear();
+        if by_token.keys_version != keys_version || by_token.tokens.len() >= VERIFIED_TOKENS {
+            by_token.tokens.clear();
+            by_token.keys_version = keys_version;
         }
-        by_token.insert(
+        by_token.tokens.insert(
             token.to_owned(),
             VerifiedToken {
                 viewer: viewer.clone(),
@@ -207,6 +229,7 @@ impl VerifiedTokens {
         self.by_token
             .read()
             .unwrap_or_else(PoisonError::into_inner)
+            .tokens
             .len()
     }
 }
@@ -399,36 +422,57 @@ mod tests {
     #[test]
     fn a_verified_token_gives_its_reader_while_it_is_in_time() {
         let tokens = VerifiedTokens::new(30);
-        assert_eq!(tokens.reader("token-a", 1_000), None, "never verified");
-        tokens.remember("token-a", &reader("alice"), 900, 2_000);
-        assert_eq!(tokens.reader("token-a", 1_000), Some(reader("alice")));
-        assert_eq!(tokens.reader("token-b", 1_000), None, "another token");
+        assert_eq!(tokens.reader("token-a", 1_000, 0), None, "never verified");
+        tokens.remember("token-a", &reader("alice"), 900, 2_000, 0);
+        assert_eq!(tokens.reader("token-a", 1_000, 0), Some(reader("alice")));
+        assert_eq!(tokens.reader("token-b", 1_000, 0), None, "another token");
     }
 
     #[test]
     fn a_verified_token_is_refused_once_expired_beyond_the_leeway() {
         let tokens = VerifiedTokens::new(30);
-        tokens.remember("token", &reader("alice"), 900, 2_000);
-        assert!(tokens.reader("token", 2_030).is_some(), "within the leeway");
-        assert_eq!(tokens.reader("token", 2_031), None);
+        tokens.remember("token", &reader("alice"), 900, 2_000, 0);
+        assert!(
+            tokens.reader("token", 2_030, 0).is_some(),
+            "within the leeway"
+        );
+        assert_eq!(tokens.reader("token", 2_031, 0), None);
     }
 
     #[test]
     fn a_verified_token_is_refused_before_its_not_before_beyond_the_leeway() {
         let tokens = VerifiedTokens::new(30);
-        tokens.remember("token", &reader("alice"), 1_000, 2_000);
-        assert_eq!(tokens.reader("token", 969), None);
-        assert!(tokens.reader("token", 970).is_some(), "within the leeway");
+        tokens.remember("token", &reader("alice"), 1_000, 2_000, 0);
+        assert_eq!(tokens.reader("token", 969, 0), None);
+        assert!(
+            tokens.reader("token", 970, 0).is_some(),
+            "within the leeway"
+        );
     }
 
     #[test]
     fn the_verified_tokens_stay_bounded() {
         let tokens = VerifiedTokens::new(0);
         for n in 0..=VERIFIED_TOKENS {
-            tokens.remember(&format!("token-{n}"), &reader("alice"), 0, u64::MAX);
+            tokens.remember(&format!("token-{n}"), &reader("alice"), 0, u64::MAX, 0);
         }
         assert!(tokens.len() <= VERIFIED_TOKENS, "{} kept", tokens.len());
         let last = format!("token-{VERIFIED_TOKENS}");
-        assert!(tokens.reader(&last, 1).is_some(), "the newest is kept");
+        assert!(tokens.reader(&last, 1, 0).is_some(), "the newest is kept");
+    }
+
+    #[test]
+    fn a_token_verified_under_earlier_keys_is_verified_again() {
+        let tokens = VerifiedTokens::new(30);
+        tokens.remember("token-a", &reader("alice"), 900, 2_000, 1);
+        assert!(tokens.reader("token-a", 1_000, 1).is_some());
+        assert_eq!(tokens.reader("token-a", 1_000, 2), None, "the keys changed");
+        tokens.remember("token-b", &reader("bob"), 900, 2_000, 2);
+        assert_eq!(
+            tokens.len(),
+            1,
+            "what was verified under the old keys is forgotten"
+        );
+        assert_eq!(tokens.reader("token-b", 1_000, 2), Some(reader("bob")));
     }
 }

@@ -133,14 +133,15 @@ impl QueryService {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
-        if let Some(viewer) = self.inner.tokens.reader(token, now) {
+        let keys_version = auth.keys_version();
+        if let Some(viewer) = self.inner.tokens.reader(token, now, keys_version) {
             return Ok(viewer);
         }
         let claims = auth.verify(token)?;
         let viewer = Viewer::from(claims.principal());
         self.inner
             .tokens
-            .remember(token, &viewer, claims.nbf, claims.exp);
+            .remember(token, &viewer, claims.nbf, claims.exp, keys_version);
         Ok(viewer)
     }
 
