@@ -3,7 +3,10 @@
 //! consensus service) and, for each `DecisionRecorded` or `DecisionCorrected` whose subject is
 //! a deliverable and whose outcome approves, asks the deliverable aggregate to `Approve` and
 //! appends the resulting `DeliverableApproved` to `deliverable-{id}` as
-//! `system:deliverables-service`, caused by the decision event.
+//! `system:deliverables-service`, caused by the decision event. For a `DecisionCorrected` that
+//! no longer approves, it asks to `WithdrawApproval`: the approval in force, if it came from
+//! the corrected decision and has not been sent to the parent group, is withdrawn
+//! (`DeliverableApprovalWithdrawn`).
 //!
 //! # Checkpoint: none stored; every start replays the log
 //!
@@ -13,21 +16,23 @@
 //! decision id, so a re-append (a crash between append and anything after it, or two
 //! processes running the reactor at once) is de-duplicated by the store; and the aggregate
 //! remembers every approving decision (`approving_decisions`) and refuses the same one again
-//! with `deliverable.already_approved`, which the reactor takes as "done". A stored
+//! with `deliverable.already_approved`, which the reactor takes as "done" (a withdrawal, once
+//! made, finds no approval of that decision in force: `deliverable.no_approval_to_withdraw`). A stored
 //! checkpoint would not remove the need for either (it cannot be written atomically with the
 //! approval, which is on another stream), would add events to the log that no domain reader
 //! understands, and would save little: replay decodes only decision events, a handful per
 //! meeting, and skips the rest by their type name.
 //!
 //! A decision the aggregate refuses (on another group's deliverable, before any draft, on a
-//! returned version) is logged and skipped: the decision stands in the log, the deliverable
-//! stays unapproved. A correction whose outcome no longer approves does not withdraw an
-//! approval already recorded: the event catalogue has no fact for that.
+//! returned version; a correction of an approval already sent to the parent group, which has
+//! the correction in its audit trail) is logged and skipped: the decision stands in the log.
 
 use std::time::Duration;
 
 use domain::codec::DomainEvent;
-use domain::deliverables::{ApproveDeliverable, DecisionFacts, Deliverable, DeliverableCommand};
+use domain::deliverables::{
+    ApproveDeliverable, DecisionFacts, Deliverable, DeliverableCommand, WithdrawApproval,
+};
 use domain::events::{ConsensusEvent, DecisionId, DeliverableId, GroupId, Subject};
 use domain::policy::{self, Action, PolicyFacts, Principal};
 use domain::{Aggregate, Rejection, streams};
@@ -50,8 +55,8 @@ const ATTEMPTS: usize = 5;
 /// Pause before following the log again after the store failed.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
-/// The id of the `index`-th event an approval by `decision_id` appends: the same in every
-/// process and on every replay.
+/// The id of the `index`-th event that routing `decision_id` appends (an approval or its
+/// withdrawal): the same in every process and on every replay.
 pub fn approval_event_id(decision_id: DecisionId, index: usize) -> Uuid {
     Uuid::new_v5(
         &APPROVAL_NAMESPACE,
@@ -81,7 +86,7 @@ pub enum RoutingError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Load(String),
-    #[error("{stream} kept changing; the approval by decision {decision_id} will be retried")]
+    #[error("{stream} kept changing; routing decision {decision_id} will be retried")]
     Contended {
         stream: String,
         decision_id: DecisionId,
@@ -116,8 +121,8 @@ async fn follow_until(
     let mut subscription = platform.store().subscribe_all(*checkpoint).await?;
     while let Some(recorded) = subscription.next().await {
         let recorded = recorded?;
-        if let Some(decision) = approving_decision(&recorded) {
-            approve(platform, &recorded, decision).await?;
+        if let Some(decision) = decision_on_deliverable(&recorded) {
+            route(platform, &recorded, decision).await?;
         }
         *checkpoint = Some(recorded.position);
         if until.is_some_and(|until| recorded.position >= until) {
@@ -127,15 +132,30 @@ async fn follow_until(
     Ok(())
 }
 
-/// A decision that approves a deliverable, with the deliverable and the deciding group.
+/// A decision on a deliverable that the reactor routes, with the deciding group: one that
+/// approves, or a correction that no longer does.
 #[derive(Debug, Clone)]
-struct Approval {
+struct Routed {
     deliverable_id: DeliverableId,
     group_id: GroupId,
     facts: DecisionFacts,
 }
 
-fn approving_decision(recorded: &RecordedEvent) -> Option<Approval> {
+impl Routed {
+    fn command(&self) -> DeliverableCommand {
+        if self.facts.outcome.approves() {
+            DeliverableCommand::Approve(ApproveDeliverable {
+                decision: self.facts.clone(),
+            })
+        } else {
+            DeliverableCommand::WithdrawApproval(WithdrawApproval {
+                correction: self.facts.clone(),
+            })
+        }
+    }
+}
+
+fn decision_on_deliverable(recorded: &RecordedEvent) -> Option<Routed> {
     if !matches!(
         &*recorded.event_type,
         "DecisionRecorded" | "DecisionCorrected"
@@ -162,22 +182,22 @@ fn approving_decision(recorded: &RecordedEvent) -> Option<Approval> {
     let Subject::Deliverable { id, .. } = facts.subject else {
         return None;
     };
-    facts.outcome.approves().then_some(Approval {
+    (facts.outcome.approves() || facts.corrects.is_some()).then_some(Routed {
         deliverable_id: id,
         group_id,
         facts,
     })
 }
 
-async fn approve(
+async fn route(
     platform: &Platform,
     decision: &RecordedEvent,
-    approval: Approval,
+    routed: Routed,
 ) -> Result<(), RoutingError> {
-    let stream = streams::deliverable(approval.deliverable_id);
+    let stream = streams::deliverable(routed.deliverable_id);
     let stream_id =
         StreamId::new(&stream).map_err(|error| RoutingError::Load(error.to_string()))?;
-    let decision_id = approval.facts.decision_id;
+    let decision_id = routed.facts.decision_id;
     for _ in 0..ATTEMPTS {
         let loaded = platform
             .load::<Deliverable>(&stream)
@@ -188,12 +208,12 @@ async fn approve(
             .defined
             .as_ref()
             .map(|defined| &defined.group_id);
-        if owner.is_some_and(|owner| *owner != approval.group_id) {
-            tracing::warn!(%decision_id, %stream, group = %approval.group_id, "a decision of another group does not approve this deliverable");
+        if owner.is_some_and(|owner| *owner != routed.group_id) {
+            tracing::warn!(%decision_id, %stream, group = %routed.group_id, "a decision of another group does not approve this deliverable");
             return Ok(());
         }
         let facts = PolicyFacts {
-            group: approval.group_id.clone(),
+            group: routed.group_id.clone(),
             ..PolicyFacts::default()
         };
         if let Err(denied) =
@@ -202,10 +222,7 @@ async fn approve(
             tracing::error!(%decision_id, %denied, "the policy refuses the reactor's approval");
             return Ok(());
         }
-        let command = DeliverableCommand::Approve(ApproveDeliverable {
-            decision: approval.facts.clone(),
-        });
-        let events = match Deliverable::decide(&loaded.state, command) {
+        let events = match Deliverable::decide(&loaded.state, routed.command()) {
             Ok(events) => events,
             Err(refusal) => {
                 tracing::info!(%decision_id, %stream, code = refusal.code(), %refusal, "decision not routed");
@@ -234,7 +251,7 @@ async fn approve(
             .await
         {
             Ok(written) => {
-                tracing::info!(%decision_id, %stream, position = %written.last().position, "deliverable approved");
+                tracing::info!(%decision_id, %stream, position = %written.last().position, outcome = ?routed.facts.outcome, "decision routed to the deliverable");
                 return Ok(());
             }
             Err(StoreError::Conflict { .. }) => continue,

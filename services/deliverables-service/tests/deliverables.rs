@@ -19,6 +19,13 @@ const CHAIR: &str = "david.wen";
 const EDITOR: &str = "li.wei";
 const DELEGATE: &str = "ana.silva";
 
+/// A deliverable, the call and the decision that approved it.
+struct Approved {
+    deliverable: String,
+    call: String,
+    decision: String,
+}
+
 struct Fixture {
     app: TestApp,
     chair: String,
@@ -120,8 +127,25 @@ impl Fixture {
         deliverable
     }
 
+    /// A deliverable with one draft, approved by the reactor after an agreed decision.
+    async fn drafted_and_approved(&self) -> Approved {
+        let deliverable = self.drafted().await;
+        let (call, decision) = self.decide_in_call(&deliverable, "agreed").await;
+        self.approved(&deliverable).await;
+        Approved {
+            deliverable,
+            call,
+            decision,
+        }
+    }
+
     /// Opens a call on the deliverable and records a decision with `outcome`; the decision id.
     async fn decide(&self, deliverable: &str, outcome: &str) -> String {
+        self.decide_in_call(deliverable, outcome).await.1
+    }
+
+    /// As [`Self::decide`]; the call id and the decision id.
+    async fn decide_in_call(&self, deliverable: &str, outcome: &str) -> (String, String) {
         let call = json!({
             "groupId": "fg-dfc",
             "subject": {"kind": "deliverable", "id": deliverable, "version": null},
@@ -144,10 +168,28 @@ impl Fixture {
             )
             .await;
         assert_eq!(response.status(), 201);
+        let decision = response.json::<Value>().await.unwrap()["decisionId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (call_id.to_owned(), decision)
+    }
+
+    /// Records a correction of `decision` in `call` to `outcome`; the correction's id.
+    async fn correct(&self, call: &str, decision: &str, outcome: &str) -> String {
+        let correction = json!({
+            "corrects": decision,
+            "outcome": outcome,
+            "summary": "Corrected",
+            "reason": "The minutes misrecorded the outcome",
+        });
+        let path = format!("/api/consensus-calls/{call}/corrections");
+        let response = self.post(&self.chair, &path, correction).await;
+        assert_eq!(response.status(), 201);
         response.json::<Value>().await.unwrap()["decisionId"]
             .as_str()
             .unwrap()
-            .into()
+            .to_owned()
     }
 
     async fn recorded(&self, stream: &str) -> Vec<RecordedEvent> {
@@ -160,25 +202,41 @@ impl Fixture {
             .unwrap()
     }
 
-    async fn approvals(&self, deliverable: &str) -> Vec<RecordedEvent> {
+    async fn events_of_type(&self, deliverable: &str, event_type: &str) -> Vec<RecordedEvent> {
         let stream = streams::deliverable(deliverable.parse().unwrap());
         self.recorded(&stream)
             .await
             .into_iter()
-            .filter(|event| &*event.event_type == "DeliverableApproved")
+            .filter(|event| &*event.event_type == event_type)
             .collect()
+    }
+
+    async fn approvals(&self, deliverable: &str) -> Vec<RecordedEvent> {
+        self.events_of_type(deliverable, "DeliverableApproved")
+            .await
+    }
+
+    /// Polls the deliverable's stream until the reactor has recorded `count` events of
+    /// `event_type`.
+    async fn routed(
+        &self,
+        deliverable: &str,
+        event_type: &str,
+        count: usize,
+    ) -> Vec<RecordedEvent> {
+        for _ in 0..200 {
+            let events = self.events_of_type(deliverable, event_type).await;
+            if events.len() >= count {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the reactor did not record {event_type} on deliverable {deliverable} within 10 s");
     }
 
     /// Polls the deliverable's stream until the reactor has approved it.
     async fn approved(&self, deliverable: &str) -> Vec<RecordedEvent> {
-        for _ in 0..200 {
-            let approvals = self.approvals(deliverable).await;
-            if !approvals.is_empty() {
-                return approvals;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the reactor did not approve deliverable {deliverable} within 10 s");
+        self.routed(deliverable, "DeliverableApproved", 1).await
     }
 
     async fn transmit(&self, token: &str, deliverable: &str, meeting: Uuid) -> reqwest::Response {
@@ -627,6 +685,75 @@ async fn transmitting_and_acknowledging_against_every_role() {
         acknowledged.status(),
         200,
         "acknowledge as parent-group member"
+    );
+}
+
+#[tokio::test]
+async fn a_correction_that_no_longer_approves_withdraws_the_approval_before_transmittal() {
+    let f = fixture().await;
+    let Approved {
+        deliverable,
+        call,
+        decision,
+    } = f.drafted_and_approved().await;
+
+    let correction = f.correct(&call, &decision, "furtherStudy").await;
+    let withdrawn = f
+        .routed(&deliverable, "DeliverableApprovalWithdrawn", 1)
+        .await;
+    assert_eq!(withdrawn.len(), 1);
+    let correction_id: Uuid = correction.parse().unwrap();
+    assert_eq!(
+        withdrawn[0].id,
+        routing::approval_event_id(correction_id, 0)
+    );
+    let payload: Value = serde_json::from_str(withdrawn[0].payload.get()).unwrap();
+    assert_eq!(payload["decisionId"], decision.as_str());
+    assert_eq!(payload["correctedBy"], correction.as_str());
+    expect_problem(
+        f.transmit(&f.chair, &deliverable, f.tsag_meeting).await,
+        422,
+        "deliverable.not_approved",
+    )
+    .await;
+
+    routing::catch_up(&f.app.platform).await.unwrap();
+    assert_eq!(
+        f.events_of_type(&deliverable, "DeliverableApprovalWithdrawn")
+            .await
+            .len(),
+        1,
+        "replaying the log withdraws nothing twice"
+    );
+    f.decide(&deliverable, "agreed").await;
+    f.routed(&deliverable, "DeliverableApproved", 2).await;
+    assert_eq!(
+        f.transmit(&f.chair, &deliverable, f.tsag_meeting)
+            .await
+            .status(),
+        201,
+        "a new decision approves it again"
+    );
+}
+
+#[tokio::test]
+async fn a_correction_after_transmittal_leaves_the_sent_approval_in_force() {
+    let f = fixture().await;
+    let approved = f.drafted_and_approved().await;
+    let deliverable = &approved.deliverable;
+    assert_eq!(
+        f.transmit(&f.chair, deliverable, f.tsag_meeting)
+            .await
+            .status(),
+        201
+    );
+    f.correct(&approved.call, &approved.decision, "notAgreed")
+        .await;
+    routing::catch_up(&f.app.platform).await.unwrap();
+    assert!(
+        f.events_of_type(deliverable, "DeliverableApprovalWithdrawn")
+            .await
+            .is_empty()
     );
 }
 

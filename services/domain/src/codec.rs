@@ -132,6 +132,7 @@ current_payloads!(
     EditorAssigned,
     DraftPublished,
     DeliverableApproved,
+    DeliverableApprovalWithdrawn,
     DeliverableTransmitted,
     TransmittalAcknowledged,
     TransmittalReturned,
@@ -236,6 +237,7 @@ context_codec!(DeliverableEvent {
     EditorAssigned,
     DraftPublished,
     DeliverableApproved,
+    DeliverableApprovalWithdrawn,
     DeliverableTransmitted,
     TransmittalAcknowledged,
     TransmittalReturned,
@@ -431,6 +433,14 @@ mod tests {
                 transmitted_at: Utc.with_ymd_and_hms(2018, 3, 1, 9, 0, 0).unwrap(),
             })
             .into(),
+            DeliverableEvent::DeliverableApprovalWithdrawn(DeliverableApprovalWithdrawn {
+                deliverable_id: Uuid::nil(),
+                version: 1,
+                decision_id: Uuid::from_u128(1),
+                corrected_by: Uuid::from_u128(2),
+                outcome: Outcome::FurtherStudy,
+            })
+            .into(),
         ];
         for event in samples {
             let decoded = Event::decode(
@@ -450,6 +460,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count);
-        assert_eq!(count, 31);
+        assert_eq!(count, 32);
     }
 }

@@ -10,9 +10,10 @@ use crate::aggregate::Aggregate;
 use crate::error::{self, InputError, MAX_LINE, MAX_TEXT, Rejection};
 use crate::events::{
     CallId, ConsensusEvent, ContributionId, DecisionCorrected, DecisionId, DecisionRecorded,
-    DeliverableApproved, DeliverableDefined, DeliverableEvent, DeliverableId,
-    DeliverableTransmitted, DocumentRef, DraftPublished, EditorAssigned, GroupId, MeetingId,
-    Outcome, PersonId, Subject, TransmittalAcknowledged, TransmittalId, TransmittalReturned,
+    DeliverableApprovalWithdrawn, DeliverableApproved, DeliverableDefined, DeliverableEvent,
+    DeliverableId, DeliverableTransmitted, DocumentRef, DraftPublished, EditorAssigned, GroupId,
+    MeetingId, Outcome, PersonId, Subject, TransmittalAcknowledged, TransmittalId,
+    TransmittalReturned,
 };
 
 /// Calendar days that must remain before the parent group's meeting for a transmittal.
@@ -24,6 +25,7 @@ pub enum DeliverableCommand {
     AssignEditor(AssignEditor),
     PublishDraft(PublishDraft),
     Approve(ApproveDeliverable),
+    WithdrawApproval(WithdrawApproval),
     Transmit(TransmitDeliverable),
     Acknowledge(AcknowledgeTransmittal),
     Return(ReturnTransmittal),
@@ -58,6 +60,8 @@ pub struct PublishDraft {
 pub struct DecisionFacts {
     pub call_id: CallId,
     pub decision_id: DecisionId,
+    /// The decision a correction corrects; `None` for a first decision.
+    pub corrects: Option<DecisionId>,
     pub subject: Subject,
     pub outcome: Outcome,
 }
@@ -67,6 +71,7 @@ impl From<&DecisionRecorded> for DecisionFacts {
         Self {
             call_id: decision.call_id,
             decision_id: decision.decision_id,
+            corrects: None,
             subject: decision.subject.clone(),
             outcome: decision.outcome,
         }
@@ -89,6 +94,7 @@ impl From<&DecisionCorrected> for DecisionFacts {
         Self {
             call_id: decision.call_id,
             decision_id: decision.decision_id,
+            corrects: Some(decision.corrects),
             subject: decision.subject.clone(),
             outcome: decision.outcome,
         }
@@ -100,6 +106,13 @@ impl From<&DecisionCorrected> for DecisionFacts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApproveDeliverable {
     pub decision: DecisionFacts,
+}
+
+/// Issued by the routing reactor when a correction that does not approve appears on the log:
+/// if the approval in force came from the decision it corrects, that approval is withdrawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithdrawApproval {
+    pub correction: DecisionFacts,
 }
 
 /// What the deliverables service knows of the parent group's meeting (from its stream).
@@ -156,6 +169,10 @@ pub enum DeliverableError {
     VersionReturned(u32),
     #[error("no approved version to transmit")]
     NotApproved,
+    #[error("no approval in force comes from the decision this one corrects")]
+    NoApprovalToWithdraw,
+    #[error("the approval of version {0} was already sent to the parent group")]
+    ApprovalTransmitted(u32),
     #[error("version {0} was already transmitted")]
     AlreadyTransmitted(u32),
     #[error("the meeting belongs to {0:?}, not to the parent group")]
@@ -184,6 +201,8 @@ impl Rejection for DeliverableError {
             Self::AlreadyApproved(_) => "deliverable.already_approved",
             Self::VersionReturned(_) => "deliverable.version_returned",
             Self::NotApproved => "deliverable.not_approved",
+            Self::NoApprovalToWithdraw => "deliverable.no_approval_to_withdraw",
+            Self::ApprovalTransmitted(_) => "deliverable.approval_transmitted",
             Self::AlreadyTransmitted(_) => "deliverable.already_transmitted",
             Self::MeetingNotOfParentGroup(_) => "deliverable.meeting_not_of_parent_group",
             Self::TooLateForParentMeeting { .. } => "deliverable.too_late_for_parent_meeting",
@@ -209,6 +228,8 @@ impl Rejection for DeliverableError {
             | Self::NoDraft
             | Self::AlreadyApproved(_)
             | Self::NotApproved
+            | Self::NoApprovalToWithdraw
+            | Self::ApprovalTransmitted(_)
             | Self::AlreadyTransmitted(_) => None,
         }
     }
@@ -326,6 +347,9 @@ impl Aggregate for Deliverable {
                 })])
             }
             DeliverableCommand::Approve(command) => approve(state, command.decision),
+            DeliverableCommand::WithdrawApproval(command) => {
+                withdraw_approval(state, command.correction)
+            }
             DeliverableCommand::Transmit(command) => transmit(state, command),
             DeliverableCommand::Acknowledge(command) => {
                 let deliverable = state.require()?;
@@ -366,6 +390,15 @@ impl Aggregate for Deliverable {
             DeliverableEvent::DeliverableApproved(approved) => {
                 state.approving_decisions.insert(approved.decision_id);
                 state.approved = Some(approved.clone());
+            }
+            DeliverableEvent::DeliverableApprovalWithdrawn(withdrawn) => {
+                if state
+                    .approved
+                    .as_ref()
+                    .is_some_and(|approved| approved.decision_id == withdrawn.decision_id)
+                {
+                    state.approved = None;
+                }
             }
             DeliverableEvent::DeliverableTransmitted(transmitted) => {
                 state.transmittals.insert(
@@ -432,6 +465,39 @@ fn approve(
             version,
             call_id: decision.call_id,
             decision_id: decision.decision_id,
+        },
+    )])
+}
+
+fn withdraw_approval(
+    state: &DeliverableState,
+    correction: DecisionFacts,
+) -> Result<Vec<DeliverableEvent>, DeliverableError> {
+    let deliverable = state.require()?;
+    if !matches!(correction.subject, Subject::Deliverable { id, .. } if id == deliverable.deliverable_id)
+    {
+        return Err(DeliverableError::DecisionOnOtherSubject);
+    }
+    let approved = state
+        .approved
+        .as_ref()
+        .filter(|approved| {
+            !correction.outcome.approves() && Some(approved.decision_id) == correction.corrects
+        })
+        .ok_or(DeliverableError::NoApprovalToWithdraw)?;
+    let sent = state.transmittals.values().any(|transmittal| {
+        transmittal.version == approved.version && transmittal.status != TransmittalStatus::Returned
+    });
+    if sent {
+        return Err(DeliverableError::ApprovalTransmitted(approved.version));
+    }
+    Ok(vec![DeliverableEvent::DeliverableApprovalWithdrawn(
+        DeliverableApprovalWithdrawn {
+            deliverable_id: deliverable.deliverable_id,
+            version: approved.version,
+            decision_id: approved.decision_id,
+            corrected_by: correction.decision_id,
+            outcome: correction.outcome,
         },
     )])
 }
@@ -539,9 +605,32 @@ mod tests {
         DecisionFacts {
             call_id: CALL,
             decision_id,
+            corrects: None,
             subject: Subject::Deliverable { id: ID, version },
             outcome,
         }
+    }
+
+    const CORRECTION: Uuid = Uuid::from_u128(0xd2);
+
+    /// A correction of `corrects` to `outcome`, by the reactor.
+    fn withdraw(corrects: DecisionId, outcome: Outcome) -> DeliverableCommand {
+        DeliverableCommand::WithdrawApproval(WithdrawApproval {
+            correction: DecisionFacts {
+                corrects: Some(corrects),
+                ..decision(CORRECTION, None, outcome)
+            },
+        })
+    }
+
+    fn withdrawn(decision_id: DecisionId, version: u32) -> DeliverableEvent {
+        DeliverableEvent::DeliverableApprovalWithdrawn(DeliverableApprovalWithdrawn {
+            deliverable_id: ID,
+            version,
+            decision_id,
+            corrected_by: CORRECTION,
+            outcome: Outcome::FurtherStudy,
+        })
     }
 
     fn approve(
@@ -670,6 +759,7 @@ mod tests {
         let other = DecisionFacts {
             call_id: CALL,
             decision_id: DECISION,
+            corrects: None,
             subject: Subject::Deliverable {
                 id: Uuid::from_u128(0xbad),
                 version: Some(1),
@@ -681,6 +771,43 @@ mod tests {
                 decision: other,
             }))
             .then_err("deliverable.decision_on_other_subject");
+    }
+
+    #[test]
+    fn a_correction_that_no_longer_approves_withdraws_the_approval_it_corrects() {
+        given::<Deliverable>(approved_history())
+            .when(withdraw(DECISION, Outcome::FurtherStudy))
+            .then([withdrawn(DECISION, 1)]);
+        let mut history = approved_history();
+        history.push(withdrawn(DECISION, 1));
+        given::<Deliverable>(history.clone())
+            .when(transmit(at(2018, 4, 3, 9), "tsag"))
+            .then_err("deliverable.not_approved");
+        given::<Deliverable>(history)
+            .when(approve(Uuid::from_u128(0xd3), Some(1), Outcome::Agreed))
+            .then([approved(Uuid::from_u128(0xd3), 1)]);
+    }
+
+    #[test]
+    fn only_the_approval_in_force_from_the_corrected_decision_is_withdrawn() {
+        given::<Deliverable>(approved_history())
+            .when(withdraw(Uuid::from_u128(0xd9), Outcome::FurtherStudy))
+            .then_err("deliverable.no_approval_to_withdraw");
+        given::<Deliverable>(approved_history())
+            .when(withdraw(DECISION, Outcome::AgreedWithModifications))
+            .then_err("deliverable.no_approval_to_withdraw");
+        given::<Deliverable>([defined(), editor("ada"), draft(1)])
+            .when(withdraw(DECISION, Outcome::FurtherStudy))
+            .then_err("deliverable.no_approval_to_withdraw");
+    }
+
+    #[test]
+    fn an_approval_already_sent_to_the_parent_group_is_not_withdrawn() {
+        let mut history = approved_history();
+        history.push(transmitted(1));
+        given::<Deliverable>(history)
+            .when(withdraw(DECISION, Outcome::FurtherStudy))
+            .then_err("deliverable.approval_transmitted");
     }
 
     #[test]

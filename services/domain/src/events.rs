@@ -562,6 +562,22 @@ pub struct DeliverableApproved {
     pub decision_id: DecisionId,
 }
 
+/// Recorded by the routing service when the decision behind the approval in force is corrected
+/// to an outcome that does not approve: the deliverable needs a decision again before it is
+/// sent. An approval already sent to the parent group is not withdrawn; the correction is in
+/// its audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliverableApprovalWithdrawn {
+    pub deliverable_id: DeliverableId,
+    pub version: u32,
+    /// The decision whose approval is withdrawn.
+    pub decision_id: DecisionId,
+    /// The correcting decision, and what it decided instead.
+    pub corrected_by: DecisionId,
+    pub outcome: Outcome,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliverableTransmitted {
@@ -598,6 +614,7 @@ pub enum DeliverableEvent {
     EditorAssigned(EditorAssigned),
     DraftPublished(DraftPublished),
     DeliverableApproved(DeliverableApproved),
+    DeliverableApprovalWithdrawn(DeliverableApprovalWithdrawn),
     DeliverableTransmitted(DeliverableTransmitted),
     TransmittalAcknowledged(TransmittalAcknowledged),
     TransmittalReturned(TransmittalReturned),

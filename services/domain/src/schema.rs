@@ -53,6 +53,7 @@ pub fn event_schemas() -> BTreeMap<String, Value> {
         current::<EditorAssigned>(),
         current::<DraftPublished>(),
         current::<DeliverableApproved>(),
+        current::<DeliverableApprovalWithdrawn>(),
         current::<DeliverableTransmitted>(),
         current::<TransmittalAcknowledged>(),
         current::<TransmittalReturned>(),

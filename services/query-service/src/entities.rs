@@ -716,6 +716,15 @@ pub struct Approval {
     pub call_id: CallId,
     pub decision_id: DecisionId,
     pub approved_at: DateTime<Utc>,
+    /// Set when a correction of the decision no longer approved.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// The correcting decision.
+    pub corrected_by: DecisionId,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -764,6 +773,11 @@ impl DeliverableState {
     /// The latest approval of a version.
     pub fn approval_of(&self, version: u32) -> Option<&Approval> {
         self.approvals.iter().rev().find(|a| a.version == version)
+    }
+
+    /// The latest approval, unless it was withdrawn.
+    pub fn approval_in_force(&self) -> Option<&Approval> {
+        self.approvals.last().filter(|a| a.withdrawn.is_none())
     }
 
     pub fn transmittal(&self, id: TransmittalId) -> Option<&TransmittalState> {
@@ -815,7 +829,21 @@ impl Fold for DeliverableState {
                 call_id: e.call_id,
                 decision_id: e.decision_id,
                 approved_at: at,
+                withdrawn: None,
             }),
+            DeliverableEvent::DeliverableApprovalWithdrawn(e) => {
+                if let Some(approval) = self
+                    .approvals
+                    .iter_mut()
+                    .rev()
+                    .find(|a| a.decision_id == e.decision_id)
+                {
+                    approval.withdrawn = Some(Withdrawal {
+                        corrected_by: e.corrected_by,
+                        at,
+                    });
+                }
+            }
             DeliverableEvent::DeliverableTransmitted(e) => {
                 self.transmittals.push(TransmittalState {
                     id: e.transmittal_id,

@@ -304,6 +304,7 @@ impl ReadModels {
                     DeliverableEvent::EditorAssigned(e) => e.deliverable_id,
                     DeliverableEvent::DraftPublished(e) => e.deliverable_id,
                     DeliverableEvent::DeliverableApproved(e) => e.deliverable_id,
+                    DeliverableEvent::DeliverableApprovalWithdrawn(e) => e.deliverable_id,
                     DeliverableEvent::DeliverableTransmitted(e) => e.deliverable_id,
                     DeliverableEvent::TransmittalAcknowledged(e) => e.deliverable_id,
                     DeliverableEvent::TransmittalReturned(e) => e.deliverable_id,
@@ -834,6 +835,41 @@ mod tests {
         assert!(
             !log.models
                 .is_disclosed_to("fg-dfc", Disclosed::Deliverable(DELIVERABLE))
+        );
+    }
+
+    #[test]
+    fn a_withdrawn_approval_is_kept_marked_and_is_no_longer_in_force() {
+        let mut log = fg_dfc();
+        let stream = streams::deliverable(DELIVERABLE);
+        log.record(&stream, defined(DELIVERABLE, "fg-dfc"));
+        log.record(&stream, drafted(DELIVERABLE, 1, vec![CONTRIBUTION]));
+        log.record(&stream, approved(DELIVERABLE, 1, CALL, DECISION));
+        let approved_at = log.models.head;
+        let correction = Uuid::from_u128(0xc022);
+        log.record(
+            &stream,
+            Event::Deliverable(DeliverableEvent::DeliverableApprovalWithdrawn(
+                DeliverableApprovalWithdrawn {
+                    deliverable_id: DELIVERABLE,
+                    version: 1,
+                    decision_id: DECISION,
+                    corrected_by: correction,
+                    outcome: Outcome::FurtherStudy,
+                },
+            )),
+        );
+        let now = log.models.deliverable_at(DELIVERABLE, None).unwrap();
+        assert_eq!(now.approvals.len(), 1, "the approval stays in the history");
+        assert_eq!(
+            now.approvals[0].withdrawn.as_ref().map(|w| w.corrected_by),
+            Some(correction)
+        );
+        assert_eq!(now.approval_in_force(), None);
+        let then = log.models.deliverable_at(DELIVERABLE, approved_at).unwrap();
+        assert_eq!(
+            then.approval_in_force().map(|a| a.decision_id),
+            Some(DECISION)
         );
     }
 

@@ -1335,16 +1335,15 @@ impl Deliverable {
             .approvals
             .iter()
             .map(|a| Approval {
-                version: a.version,
-                decision_id: a.decision_id,
-                approved_at: a.approved_at,
+                approval: a.clone(),
                 as_of: self.as_of,
             })
             .collect()
     }
-    /// The decision that approved the latest approved version.
+    /// The decision behind the approval in force: none before any approval, or once a
+    /// correction withdrew the latest one.
     async fn approving_decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
-        let Some(approval) = self.state.approvals.last() else {
+        let Some(approval) = self.state.approval_in_force() else {
             return Ok(None);
         };
         let (read, viewer) = env(ctx);
@@ -1427,23 +1426,33 @@ fn readable_contributions(
 }
 
 pub struct Approval {
-    version: u32,
-    decision_id: Uuid,
-    approved_at: DateTime<Utc>,
+    approval: crate::entities::Approval,
     as_of: Option<Position>,
 }
 
 #[Object]
 impl Approval {
     async fn version(&self) -> u32 {
-        self.version
+        self.approval.version
     }
     async fn approved_at(&self) -> DateTime<Utc> {
-        self.approved_at
+        self.approval.approved_at
     }
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
         let (read, viewer) = env(ctx);
-        read.read(|m| decision_view(m, viewer, self.decision_id, self.as_of).transpose())
+        read.read(|m| decision_view(m, viewer, self.approval.decision_id, self.as_of).transpose())
+    }
+    /// When a correction of the decision withdrew this approval; none while it is in force.
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.approval.withdrawn.as_ref().map(|w| w.at)
+    }
+    /// The correcting decision that withdrew this approval.
+    async fn withdrawn_by(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
+        let Some(withdrawal) = &self.approval.withdrawn else {
+            return Ok(None);
+        };
+        let (read, viewer) = env(ctx);
+        read.read(|m| decision_view(m, viewer, withdrawal.corrected_by, self.as_of).transpose())
     }
 }
 
