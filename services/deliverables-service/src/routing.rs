@@ -17,11 +17,11 @@
 //! processes running the reactor at once) is de-duplicated by the store; and the aggregate
 //! remembers every approving decision (`approving_decisions`) and refuses the same one again
 //! with `deliverable.already_approved`, which the reactor takes as "done" (a withdrawal, once
-//! made, finds no approval of that decision in force: `deliverable.no_approval_to_withdraw`). A stored
-//! checkpoint would not remove the need for either (it cannot be written atomically with the
-//! approval, which is on another stream), would add events to the log that no domain reader
-//! understands, and would save little: replay decodes only decision events, a handful per
-//! meeting, and skips the rest by their type name.
+//! made, finds no approval of that decision in force: `deliverable.no_approval_to_withdraw`).
+//! A stored checkpoint would not remove the need for either (it cannot be written atomically
+//! with the approval, which is on another stream), would add events to the log that no domain
+//! reader understands, and would save little: replay decodes only decision events, a handful
+//! per meeting, and skips the rest by their type name.
 //!
 //! A decision the aggregate refuses (on another group's deliverable, before any draft, on a
 //! returned version; a correction of an approval already sent to the parent group, which has
