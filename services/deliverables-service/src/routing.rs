@@ -251,7 +251,13 @@ async fn route(
             .await
         {
             Ok(written) => {
-                tracing::info!(%decision_id, %stream, position = %written.last().position, outcome = ?routed.facts.outcome, "decision routed to the deliverable");
+                tracing::info!(
+                    %decision_id,
+                    %stream,
+                    position = %written.last().position,
+                    outcome = ?routed.facts.outcome,
+                    "decision routed to the deliverable"
+                );
                 return Ok(());
             }
             Err(StoreError::Conflict { .. }) => continue,

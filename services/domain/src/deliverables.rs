@@ -474,8 +474,11 @@ fn withdraw_approval(
     correction: DecisionFacts,
 ) -> Result<Vec<DeliverableEvent>, DeliverableError> {
     let deliverable = state.require()?;
-    if !matches!(correction.subject, Subject::Deliverable { id, .. } if id == deliverable.deliverable_id)
-    {
+    let on_this = matches!(
+        correction.subject,
+        Subject::Deliverable { id, .. } if id == deliverable.deliverable_id
+    );
+    if !on_this {
         return Err(DeliverableError::DecisionOnOtherSubject);
     }
     let approved = state

@@ -222,7 +222,10 @@ impl Authenticator {
                     self.keys_version.fetch_add(1, Ordering::Release);
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "fetching the JWKS again failed; keeping the keys in use");
+                    tracing::warn!(
+                        %error,
+                        "fetching the JWKS again failed; keeping the keys in use"
+                    );
                 }
             }
         }
