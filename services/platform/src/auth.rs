@@ -57,6 +57,26 @@ pub struct Identity {
     pub secretariat: bool,
 }
 
+impl Identity {
+    /// `person` (also their display name) of `org`, with `role@group` pairs as roles.
+    pub fn new(person: &str, org: &str, roles: &[(&str, Role)], secretariat: bool) -> Self {
+        let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
+        for (group, role) in roles {
+            by_group
+                .entry((*group).to_string())
+                .or_default()
+                .insert(*role);
+        }
+        Self {
+            sub: person.into(),
+            name: person.into(),
+            org: org.into(),
+            roles: by_group,
+            secretariat,
+        }
+    }
+}
+
 impl Claims {
     pub fn principal(&self) -> Principal {
         Principal {

@@ -4,8 +4,6 @@
 
 pub mod fixtures;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use domain::Aggregate;
 use domain::policy::Role;
 use reqwest::{Client, Response, StatusCode};
@@ -117,20 +115,7 @@ pub fn dev_token(
     roles: &[(&str, Role)],
     secretariat: bool,
 ) -> String {
-    let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
-    for (group, role) in roles {
-        by_group
-            .entry((*group).to_string())
-            .or_default()
-            .insert(*role);
-    }
-    let identity = Identity {
-        sub: person.into(),
-        name: person.into(),
-        org: "Test Organisation".into(),
-        roles: by_group,
-        secretariat,
-    };
+    let identity = Identity::new(person, "Test Organisation", roles, secretariat);
     platform
         .auth()
         .mint_token(&identity)

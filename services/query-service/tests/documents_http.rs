@@ -9,7 +9,7 @@ use domain::streams;
 use platform::testing::expect_problem;
 use query_service::GraphqlSettings;
 
-use common::{Served, day, registered};
+use common::{Served, day, deliverable_defined, registered};
 use reqwest::Response;
 use uuid::Uuid;
 
@@ -88,15 +88,7 @@ impl Story {
             .await;
         let deliverable = streams::deliverable(DELIVERABLE);
         self.served
-            .append(
-                &deliverable,
-                Event::Deliverable(DeliverableEvent::DeliverableDefined(DeliverableDefined {
-                    deliverable_id: DELIVERABLE,
-                    group_id: "fg-dfc".into(),
-                    title: "Terminology and taxonomy".into(),
-                    from_terms_of_reference: true,
-                })),
-            )
+            .append(&deliverable, deliverable_defined(DELIVERABLE, "fg-dfc"))
             .await;
         self.served
             .append(

@@ -13,7 +13,7 @@ use eventlog::{Actor, ExpectedRevision, NewEvent, Position, StreamId};
 use futures::{SinkExt, StreamExt};
 use query_service::GraphqlSettings;
 
-use common::{Served, day, registered};
+use common::{Served, day, deliverable_defined, registered};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -188,16 +188,8 @@ async fn fg_dfc_story(app: &TestQuery) -> Position {
         version: Some(1),
     };
     let deliverable = streams::deliverable(DELIVERABLE);
-    app.append(
-        &deliverable,
-        Event::Deliverable(DeliverableEvent::DeliverableDefined(DeliverableDefined {
-            deliverable_id: DELIVERABLE,
-            group_id: "fg-dfc".into(),
-            title: "Terminology and taxonomy".into(),
-            from_terms_of_reference: true,
-        })),
-    )
-    .await;
+    app.append(&deliverable, deliverable_defined(DELIVERABLE, "fg-dfc"))
+        .await;
     app.append(
         &deliverable,
         Event::Deliverable(DeliverableEvent::DraftPublished(DraftPublished {

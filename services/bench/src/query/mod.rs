@@ -9,7 +9,6 @@
 mod dataset;
 mod load;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -313,20 +312,7 @@ fn token(
     roles: &[(&str, Role)],
     secretariat: bool,
 ) -> anyhow::Result<String> {
-    let mut by_group: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
-    for (group, role) in roles {
-        by_group
-            .entry((*group).to_string())
-            .or_default()
-            .insert(*role);
-    }
-    let identity = Identity {
-        sub: person.into(),
-        name: person.into(),
-        org: "Benchmark".into(),
-        roles: by_group,
-        secretariat,
-    };
+    let identity = Identity::new(person, "Benchmark", roles, secretariat);
     platform
         .auth()
         .mint_token(&identity)

@@ -2,7 +2,10 @@
 //! SQLite log, tokens, and events appended as the command services would append them.
 
 use chrono::NaiveDate;
-use domain::events::{Event, GroupEvent, MembershipCategory, ParticipantRegistered};
+use domain::events::{
+    DeliverableDefined, DeliverableEvent, DeliverableId, Event, GroupEvent, MembershipCategory,
+    ParticipantRegistered,
+};
 use domain::policy::Role;
 use eventlog::Position;
 use platform::config::Settings;
@@ -74,5 +77,15 @@ pub fn registered(group: &str, person: &str) -> Event {
         organisation: "eCurrency".into(),
         category: MembershipCategory::SectorMember,
         country: None,
+    }))
+}
+
+/// The deliverable "Terminology and taxonomy" of `group`, from its terms of reference.
+pub fn deliverable_defined(deliverable: DeliverableId, group: &str) -> Event {
+    Event::Deliverable(DeliverableEvent::DeliverableDefined(DeliverableDefined {
+        deliverable_id: deliverable,
+        group_id: group.into(),
+        title: "Terminology and taxonomy".into(),
+        from_terms_of_reference: true,
     }))
 }
