@@ -9,7 +9,9 @@ use eventlog::{
 };
 use foldhash::{HashMap, HashSet};
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::schema::ANCHOR_INTERVAL;
 use uuid::Uuid;
 
 /// The columns every read selects, in the order [`decode`] expects.
@@ -66,26 +68,136 @@ pub fn read_range(
     )
 }
 
+/// Reads a stream by walking back along its links (`previous_seq`) from the first event at
+/// or after the last revision wanted: its head, or the nearest anchor (see
+/// `schema::ANCHOR_INTERVAL`). Each step checks the stream and revision it lands on, so a
+/// removed or renumbered event is reported as `Corrupt`, not skipped.
 pub fn read_stream(
     conn: &Connection,
     stream: &StreamId,
     read: ReadStream,
 ) -> Result<Vec<RecordedEvent>, StoreError> {
-    let (condition, order, from) = match read.direction {
-        Direction::Forwards => (">=", "ASC", read.from.unwrap_or(0)),
-        Direction::Backwards => ("<=", "DESC", read.from.unwrap_or(i64::MAX as u64)),
+    let Some(head) = stream_head(conn, stream)? else {
+        return Ok(Vec::new());
+    };
+    let Some((first, last)) = wanted(&read, head.revision) else {
+        return Ok(Vec::new());
+    };
+    let anchor = last.next_multiple_of(ANCHOR_INTERVAL);
+    let mut step = if anchor >= head.revision {
+        head
+    } else {
+        anchor_at(conn, stream, anchor)?
     };
     let mut statement = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM events WHERE stream = ?1 AND revision {condition} ?2 \
-             ORDER BY revision {order} LIMIT ?3"
+            "SELECT {COLUMNS}, previous_seq FROM events WHERE seq = ?1"
         ))
         .map_err(StoreError::internal)?;
-    let from = i64::try_from(from).unwrap_or(i64::MAX);
-    let rows = statement
-        .query((stream.as_str(), from, limit(read.max_count)))
+    let mut shared = Shared::default();
+    let mut events = Vec::with_capacity(usize::try_from(last - first + 1).unwrap_or(0).min(4096));
+    loop {
+        let mut rows = statement.query([step.seq]).map_err(StoreError::internal)?;
+        let row = rows
+            .next()
+            .map_err(StoreError::internal)?
+            .ok_or_else(|| broken_link(stream, step, "is missing"))?;
+        let event = decode(row, &mut shared)?;
+        if event.stream_id != *stream || event.revision != step.revision {
+            return Err(broken_link(
+                stream,
+                step,
+                &format!("holds {}@{}", event.stream_id, event.revision),
+            ));
+        }
+        let previous: Option<i64> = row
+            .get(15)
+            .map_err(|error| corrupt("previous_seq", error))?;
+        if event.revision <= last {
+            events.push(event);
+        }
+        if step.revision == first {
+            break;
+        }
+        step = Step {
+            revision: step.revision - 1,
+            seq: previous.ok_or_else(|| broken_link(stream, step, "links to nothing"))?,
+        };
+    }
+    if read.direction == Direction::Forwards {
+        events.reverse();
+    }
+    Ok(events)
+}
+
+/// Where a walk along a stream's links stands: the revision it expects at `seq`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    revision: StreamRevision,
+    seq: i64,
+}
+
+/// The revisions a read wants, as `(first, last)` within `0..=head`; `None` if none.
+fn wanted(read: &ReadStream, head: StreamRevision) -> Option<(StreamRevision, StreamRevision)> {
+    let span = u64::try_from(read.max_count).ok()?.checked_sub(1)?;
+    match read.direction {
+        Direction::Forwards => {
+            let first = read.from.unwrap_or(0);
+            (first <= head).then(|| (first, first.saturating_add(span).min(head)))
+        }
+        Direction::Backwards => {
+            let last = read.from.unwrap_or(head).min(head);
+            Some((last.saturating_sub(span), last))
+        }
+    }
+}
+
+fn stream_head(conn: &Connection, stream: &StreamId) -> Result<Option<Step>, StoreError> {
+    conn.prepare_cached("SELECT revision, seq FROM streams WHERE stream = ?1")
+        .and_then(|mut statement| {
+            statement
+                .query_row([stream.as_str()], |row| {
+                    Ok(Step {
+                        revision: row.get::<_, i64>(0)? as StreamRevision,
+                        seq: row.get(1)?,
+                    })
+                })
+                .optional()
+        })
+        .map_err(StoreError::internal)
+}
+
+/// Finds an anchor. `revision % 32 = 0` repeats the condition of the index `events_anchors`,
+/// so that SQLite may use it.
+const ANCHOR_QUERY: &str =
+    "SELECT seq FROM events WHERE stream = ?1 AND revision = ?2 AND revision % 32 = 0";
+
+/// The indexed event at `revision`, a multiple of `ANCHOR_INTERVAL` below the stream's head.
+fn anchor_at(
+    conn: &Connection,
+    stream: &StreamId,
+    revision: StreamRevision,
+) -> Result<Step, StoreError> {
+    let seq = conn
+        .prepare_cached(ANCHOR_QUERY)
+        .and_then(|mut statement| {
+            statement
+                .query_row((stream.as_str(), revision as i64), |row| row.get(0))
+                .optional()
+        })
         .map_err(StoreError::internal)?;
-    collect(rows, read.max_count)
+    seq.map(|seq| Step { revision, seq }).ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "stream {stream}: the event at revision {revision}, below its head, is missing"
+        ))
+    })
+}
+
+fn broken_link(stream: &StreamId, step: Step, what: &str) -> StoreError {
+    StoreError::Corrupt(format!(
+        "stream {stream}: the event expected at revision {} (position {}) {what}",
+        step.revision, step.seq
+    ))
 }
 
 pub fn head(conn: &Connection) -> Result<Option<Position>, StoreError> {
@@ -265,4 +377,28 @@ fn decode(row: &Row<'_>, shared: &mut Shared) -> Result<RecordedEvent, StoreErro
             .transpose()?,
         hash: hash(required(optional_blob(row, 14, "hash")?, "hash")?, "hash")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    #[test]
+    fn the_anchor_query_is_answered_from_the_anchor_index() {
+        assert!(ANCHOR_QUERY.contains(&format!("revision % {ANCHOR_INTERVAL} = 0")));
+        let mut conn = Connection::open_in_memory().expect("an in-memory database");
+        schema::migrate(&mut conn).expect("migrate");
+        let plan = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {ANCHOR_QUERY}"))
+            .expect("explain")
+            .query_map(("stream", 64), |row| row.get::<_, String>(3))
+            .expect("the plan")
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .expect("the plan's rows");
+        assert!(
+            plan.iter().any(|step| step.contains("events_anchors")),
+            "{plan:?}"
+        );
+    }
 }

@@ -25,8 +25,25 @@ const MAX_BATCH_EVENTS: usize = 8192;
 /// Stream heads the writer remembers at most; past this it forgets them all and starts over.
 const MAX_CACHED_HEADS: usize = 65_536;
 
-/// A stream's last revision and the hash of its last event: what the next append chains to.
-type Head = (StreamRevision, EventHash);
+/// A stream's last event: what the next append chains to.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    revision: StreamRevision,
+    hash: EventHash,
+    seq: i64,
+}
+
+/// Why a batch cannot be committed. Nothing in it is acknowledged.
+#[derive(Debug, thiserror::Error)]
+enum BatchFailure {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the head of stream {stream} is not at revision {believed} as the writer believed")]
+    HeadMoved {
+        stream: StreamId,
+        believed: StreamRevision,
+    },
+}
 
 /// What an append's caller is told.
 pub type Outcome = Result<AppendResult, StoreError>;
@@ -100,10 +117,6 @@ impl HeadCache {
     fn clear(&mut self) {
         self.heads.clear();
         self.data_version = None;
-    }
-
-    fn forget(&mut self, stream: &StreamId) {
-        self.heads.remove(stream);
     }
 
     fn get(&self, stream: &StreamId) -> Option<Head> {
@@ -198,45 +211,32 @@ impl Writer {
     }
 
     /// Writes the batch in one transaction. The outer error means nothing was committed.
-    fn write(&mut self, batch: &[AppendRequest]) -> Result<(Vec<Outcome>, Option<u64>), String> {
+    fn write(
+        &mut self,
+        batch: &[AppendRequest],
+    ) -> Result<(Vec<Outcome>, Option<u64>), BatchFailure> {
         if self.conn.is_none() {
-            self.conn = Some(
-                schema::open_writer(&self.path, self.busy_timeout)
-                    .map_err(|error| error.to_string())?,
-            );
+            self.conn = Some(schema::open_writer(&self.path, self.busy_timeout)?);
         }
         let conn = self.conn.as_mut().expect("opened above");
         self.checkpoints.finish(conn);
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|error| error.to_string())?;
-        self.heads
-            .validate(&tx)
-            .map_err(|error| error.to_string())?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        self.heads.validate(&tx)?;
         let recorded_at = now_micros();
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut last_seq = None;
         for request in batch {
-            let outcome = append_one(&tx, &mut self.heads, request, recorded_at);
-            // SQLite rolls a whole transaction back on some errors (I/O, disk full). Going on
-            // would run the rest of the batch outside any transaction, so stop here.
-            if tx.is_autocommit() {
-                return Err(match outcome {
-                    Err(StoreError::Internal(message)) => message,
-                    _ => "the transaction was rolled back".to_owned(),
-                });
-            }
-            match &outcome {
-                Ok(result) if !result.deduplicated => {
-                    last_seq = Some(result.last().position.commit);
-                }
-                // Whatever went wrong, the next append to this stream reads its head again.
-                Err(StoreError::Internal(_)) => self.heads.forget(&request.stream),
-                _ => {}
+            // Any SQLite failure fails the whole batch: the transaction is rolled back when
+            // `tx` is dropped, so a partly written append never reaches the file.
+            let outcome = append_one(&tx, &mut self.heads, request, recorded_at)?;
+            if let Ok(result) = &outcome
+                && !result.deduplicated
+            {
+                last_seq = Some(result.last().position.commit);
             }
             outcomes.push(outcome);
         }
-        tx.commit().map_err(|error| error.to_string())?;
+        tx.commit()?;
         Ok((outcomes, last_seq))
     }
 }
@@ -245,89 +245,100 @@ fn now_micros() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).expect("the clock is in range")
 }
 
-fn sqlite_failure(error: rusqlite::Error) -> StoreError {
-    StoreError::Internal(error.to_string())
-}
-
 /// One append inside the batch's transaction, against the state the batch has built so far.
-/// A refused append writes nothing and does not disturb the others.
+/// A refused append (the inner error) writes nothing and does not disturb the others; the
+/// outer error is a failure of the file, which fails the batch.
 fn append_one(
     tx: &rusqlite::Transaction<'_>,
     heads: &mut HeadCache,
     request: &AppendRequest,
     recorded_at: DateTime<Utc>,
-) -> Outcome {
+) -> Result<Outcome, BatchFailure> {
     // Before the revision check: a retried append gets its original places, not a Conflict.
-    if let Some(result) = already_written(tx, request)? {
-        return Ok(result);
+    match already_written(tx, request)? {
+        Ok(None) => {}
+        Ok(Some(result)) => return Ok(Ok(result)),
+        Err(refusal) => return Ok(Err(refusal.into())),
     }
-    let head = match heads.get(&request.stream) {
+    let before = match heads.get(&request.stream) {
         Some(head) => Some(head),
         None => stored_head(tx, &request.stream)?,
     };
-    let current = head.map(|(revision, _)| revision);
+    let current = before.map(|head| head.revision);
     if !request.expected.admits(current) {
-        return Err(StoreError::Conflict {
+        return Ok(Err(StoreError::Conflict {
             stream: request.stream.to_string(),
             expected: request.expected,
             current,
-        });
+        }));
     }
-    if let [event] = request.events.as_slice() {
-        // One INSERT is atomic by itself: SQLite undoes a failed statement whole, so the
-        // savepoint below would only cost two more statements per append.
-        let (written, hash) = insert_event(tx, &request.stream, event, head, recorded_at)?;
-        heads.set(&request.stream, (written.revision, hash));
-        return Ok(AppendResult {
-            written: vec![written],
-            deduplicated: false,
-        });
+    let mut written = Vec::with_capacity(request.events.len());
+    let mut head = before;
+    for event in &request.events {
+        let (place, after) = insert_event(tx, &request.stream, event, head, recorded_at)?;
+        written.push(place);
+        head = Some(after);
     }
-    // A savepoint, so that a failure halfway through this append leaves none of it behind.
-    tx.prepare_cached("SAVEPOINT append")
-        .and_then(|mut statement| statement.execute([]))
-        .map_err(sqlite_failure)?;
-    let inserted = insert_events(tx, request, head, recorded_at).and_then(|inserted| {
-        tx.prepare_cached("RELEASE append")
-            .and_then(|mut statement| statement.execute([]))
-            .map_err(sqlite_failure)?;
-        Ok(inserted)
-    });
-    match inserted {
-        Ok((written, head)) => {
-            heads.set(&request.stream, head);
-            Ok(AppendResult {
-                written,
-                deduplicated: false,
-            })
-        }
-        Err(error) => {
-            // Fails only if SQLite already rolled back the whole transaction; the caller sees
-            // that and fails the batch.
-            let _ = tx.execute_batch("ROLLBACK TO append; RELEASE append");
-            Err(error)
-        }
-    }
+    let head = head.expect("an append holds at least one event");
+    move_head(tx, &request.stream, before, head)?;
+    heads.set(&request.stream, head);
+    Ok(Ok(AppendResult {
+        written,
+        deduplicated: false,
+    }))
 }
 
-/// The stream's last revision and hash as the file has them.
+/// The stream's last event as the file has it.
 fn stored_head(
     tx: &rusqlite::Transaction<'_>,
     stream: &StreamId,
-) -> Result<Option<Head>, StoreError> {
-    tx.prepare_cached(
-        "SELECT revision, hash FROM events WHERE stream = ?1 ORDER BY revision DESC LIMIT 1",
-    )
-    .and_then(|mut statement| {
-        statement
-            .query_row([stream.as_str()], |row| {
-                let revision: i64 = row.get(0)?;
-                let hash: [u8; 32] = row.get(1)?;
-                Ok((revision as StreamRevision, EventHash(hash)))
+) -> rusqlite::Result<Option<Head>> {
+    tx.prepare_cached("SELECT revision, hash, seq FROM streams WHERE stream = ?1")?
+        .query_row([stream.as_str()], |row| {
+            Ok(Head {
+                revision: row.get::<_, i64>(0)? as StreamRevision,
+                hash: EventHash(row.get(1)?),
+                seq: row.get(2)?,
             })
-            .optional()
-    })
-    .map_err(sqlite_failure)
+        })
+        .optional()
+}
+
+/// Records the stream's new last event. The row must still hold `before`: if the file says
+/// otherwise, the events just inserted do not follow its head and the batch must fail.
+fn move_head(
+    tx: &rusqlite::Transaction<'_>,
+    stream: &StreamId,
+    before: Option<Head>,
+    after: Head,
+) -> Result<(), BatchFailure> {
+    let new = (
+        stream.as_str(),
+        after.revision as i64,
+        after.seq,
+        after.hash.0.as_slice(),
+    );
+    let Some(before) = before else {
+        // A primary key: fails if the stream already has a head.
+        tx.prepare_cached(
+            "INSERT INTO streams (stream, revision, seq, hash) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(new)?;
+        return Ok(());
+    };
+    let moved = tx
+        .prepare_cached(
+            "UPDATE streams SET revision = ?2, seq = ?3, hash = ?4 \
+             WHERE stream = ?1 AND revision = ?5",
+        )?
+        .execute((new.0, new.1, new.2, new.3, before.revision as i64))?;
+    if moved != 1 {
+        return Err(BatchFailure::HeadMoved {
+            stream: stream.clone(),
+            believed: before.revision,
+        });
+    }
+    Ok(())
 }
 
 /// The original places of the events if every id is already in the stream; a refusal if only
@@ -335,10 +346,9 @@ fn stored_head(
 fn already_written(
     tx: &rusqlite::Transaction<'_>,
     request: &AppendRequest,
-) -> Result<Option<AppendResult>, StoreError> {
-    let mut statement = tx
-        .prepare_cached("SELECT revision, seq FROM events WHERE event_id = ?1 AND stream = ?2")
-        .map_err(sqlite_failure)?;
+) -> rusqlite::Result<Result<Option<AppendResult>, InvalidEvent>> {
+    let mut statement =
+        tx.prepare_cached("SELECT revision, seq FROM events WHERE event_id = ?1 AND stream = ?2")?;
     let mut found = Vec::new();
     let mut first_new = None;
     for PreparedEvent { event, .. } in &request.events {
@@ -347,8 +357,7 @@ fn already_written(
                 (event.id.as_bytes().as_slice(), request.stream.as_str()),
                 |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
             )
-            .optional()
-            .map_err(sqlite_failure)?;
+            .optional()?;
         match place {
             Some((revision, seq)) => found.push(Written {
                 id: event.id,
@@ -360,77 +369,66 @@ fn already_written(
             }
         }
     }
-    match (found.is_empty(), first_new) {
+    Ok(match (found.is_empty(), first_new) {
         (true, _) => Ok(None),
         (false, None) => Ok(Some(AppendResult {
             written: found,
             deduplicated: true,
         })),
-        (false, Some(event_id)) => Err(InvalidEvent::PartialRetry { event_id }.into()),
-    }
+        (false, Some(event_id)) => Err(InvalidEvent::PartialRetry { event_id }),
+    })
 }
 
-/// Inserts the request's events in order; returns their places and the stream's new head.
-fn insert_events(
-    tx: &rusqlite::Transaction<'_>,
-    request: &AppendRequest,
-    mut head: Option<Head>,
-    recorded_at: DateTime<Utc>,
-) -> Result<(Vec<Written>, Head), StoreError> {
-    let mut written = Vec::with_capacity(request.events.len());
-    for event in &request.events {
-        let (place, hash) = insert_event(tx, &request.stream, event, head, recorded_at)?;
-        head = Some((place.revision, hash));
-        written.push(place);
-    }
-    Ok((written, head.expect("an append holds at least one event")))
-}
-
-/// Inserts one event after `head`, chaining its hash to the head's.
+/// Inserts one event after `head`, linking it to the head and chaining its hash to the head's.
 fn insert_event(
     tx: &rusqlite::Transaction<'_>,
     stream: &StreamId,
     prepared: &PreparedEvent,
     head: Option<Head>,
     recorded_at: DateTime<Utc>,
-) -> Result<(Written, EventHash), StoreError> {
-    let mut statement = tx
-        .prepare_cached(
-            "INSERT INTO events (stream, revision, event_id, event_type, schema_version, \
-             recorded_at, actor_subject, actor_name, actor_roles, correlation_id, causation_id, \
-             payload, previous_hash, hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )
-        .map_err(sqlite_failure)?;
-    let revision = head.map_or(0, |(revision, _)| revision + 1);
-    let previous_hash = head.map(|(_, hash)| hash);
+) -> rusqlite::Result<(Written, Head)> {
+    let mut statement = tx.prepare_cached(
+        "INSERT INTO events (stream, revision, previous_seq, event_id, event_type, \
+         schema_version, recorded_at, actor_subject, actor_name, actor_roles, correlation_id, \
+         causation_id, payload, previous_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    let revision = head.map_or(0, |head| head.revision + 1);
+    let previous_hash = head.map(|head| head.hash);
     let event = &prepared.event;
     let hash = prepared.hash.finish(previous_hash, recorded_at, revision);
-    statement
-        .execute((
-            stream.as_str(),
-            revision as i64,
-            event.id.as_bytes().as_slice(),
-            event.event_type.as_str(),
-            event.schema_version,
-            recorded_at.timestamp_micros(),
-            event.actor.subject.as_str(),
-            event.actor.display_name.as_str(),
-            prepared.roles_json.as_str(),
-            event.correlation_id.as_bytes().as_slice(),
-            event
-                .causation_id
-                .as_ref()
-                .map(|id| id.as_bytes().as_slice()),
-            event.payload.get(),
-            previous_hash.as_ref().map(|hash| hash.0.as_slice()),
-            hash.0.as_slice(),
-        ))
-        .map_err(sqlite_failure)?;
+    statement.execute((
+        stream.as_str(),
+        revision as i64,
+        head.map(|head| head.seq),
+        event.id.as_bytes().as_slice(),
+        event.event_type.as_str(),
+        event.schema_version,
+        recorded_at.timestamp_micros(),
+        event.actor.subject.as_str(),
+        event.actor.display_name.as_str(),
+        prepared.roles_json.as_str(),
+        event.correlation_id.as_bytes().as_slice(),
+        event
+            .causation_id
+            .as_ref()
+            .map(|id| id.as_bytes().as_slice()),
+        event.payload.get(),
+        previous_hash.as_ref().map(|hash| hash.0.as_slice()),
+        hash.0.as_slice(),
+    ))?;
+    let seq = tx.last_insert_rowid();
     let written = Written {
         id: event.id,
         revision,
-        position: Position::at(tx.last_insert_rowid() as u64),
+        position: Position::at(seq as u64),
     };
-    Ok((written, hash))
+    Ok((
+        written,
+        Head {
+            revision,
+            hash,
+            seq,
+        },
+    ))
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use eventlog::conformance::test_event;
 use eventlog::{
-    ChainBreak, EventStore, ExpectedRevision, ReadStream, RecordedEvent, StoreError, StreamId,
-    verify_chain,
+    ChainBreak, Direction, EventStore, ExpectedRevision, ReadStream, RecordedEvent, StoreError,
+    StreamId, verify_chain,
 };
 use eventlog_sqlite::{OpenOptions, SCHEMA_VERSION, SqliteStore};
 use futures::StreamExt;
@@ -220,19 +220,20 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
         Err(ChainBreak::Altered { revision: 2, .. })
     ));
 
+    // A stream is read by walking its events' links, so a removed event breaks the walk.
     tamper(
         &path,
         "DELETE FROM events WHERE stream = 'deleted' AND revision = 1",
     );
     assert!(matches!(
-        verify_chain(&read(&store, "deleted").await),
-        Err(ChainBreak::Gap {
-            expected: 1,
-            found: 2
-        })
+        store
+            .read_stream(&stream("deleted"), ReadStream::all_forwards())
+            .await,
+        Err(StoreError::Corrupt(message)) if message.contains("revision 1")
     ));
 
-    // Swapping two events' revisions reorders them without leaving a gap.
+    // Swapping two events' revisions reorders them without leaving a gap; the walk finds the
+    // revision it lands on is not the one it expected.
     tamper(
         &path,
         "UPDATE events SET revision = -1 WHERE stream = 'swapped' AND revision = 3",
@@ -245,7 +246,12 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
         &path,
         "UPDATE events SET revision = 4 WHERE stream = 'swapped' AND revision = -1",
     );
-    assert!(verify_chain(&read(&store, "swapped").await).is_err());
+    assert!(matches!(
+        store
+            .read_stream(&stream("swapped"), ReadStream::all_forwards())
+            .await,
+        Err(StoreError::Corrupt(message)) if message.contains("revision 4")
+    ));
 
     // Recomputing the altered event's own hash does not help: the next event no longer links.
     let mut events = read(&store, "rehashed").await;
@@ -400,4 +406,81 @@ async fn the_events_of_one_read_share_their_stream_type_and_actor_and_keep_disti
     assert_eq!(renamed.actor.display_name, "Someone Else");
     assert_ne!(first.actor.display_name, "Someone Else");
     verify_chain(&events).expect("each event keeps the content it was hashed with");
+}
+
+/// A stream is read by walking back from its head or from an indexed anchor (every 32nd
+/// revision); every part of a long stream, read either way, must be what the global log holds.
+#[tokio::test]
+async fn every_part_of_a_long_stream_reads_as_the_global_log_has_it() {
+    let (_dir, path) = fresh();
+    let store = SqliteStore::open(&path).expect("open");
+    let (long, other) = (stream("long"), stream("other"));
+    for n in 0..100 {
+        // A few events per append, and another stream in between, so links span commits.
+        let events = (0..1 + n % 3).map(test_event).collect();
+        store
+            .append(&long, ExpectedRevision::Any, events)
+            .await
+            .expect("append");
+        store
+            .append(&other, ExpectedRevision::Any, vec![test_event(n)])
+            .await
+            .expect("append");
+    }
+    let global: Vec<(u64, u64)> = store
+        .read_all(None, usize::MAX)
+        .await
+        .expect("read the log")
+        .iter()
+        .filter(|event| event.stream_id == long)
+        .map(|event| (event.revision, event.position.commit))
+        .collect();
+    let head = global.len() as u64 - 1;
+    assert_eq!(head, 198, "100 appends of one to three events");
+
+    for direction in [Direction::Forwards, Direction::Backwards] {
+        for from in [
+            None,
+            Some(0),
+            Some(1),
+            Some(31),
+            Some(32),
+            Some(33),
+            Some(150),
+            Some(head),
+            Some(head + 5),
+        ] {
+            for max_count in [1, 2, 31, 32, 33, 64, 100, usize::MAX] {
+                let read = ReadStream {
+                    direction,
+                    from,
+                    max_count,
+                };
+                let expected: Vec<(u64, u64)> = match direction {
+                    Direction::Forwards => global
+                        .iter()
+                        .copied()
+                        .skip(from.unwrap_or(0) as usize)
+                        .take(max_count)
+                        .collect(),
+                    Direction::Backwards => global
+                        .iter()
+                        .copied()
+                        .rev()
+                        .skip(head.saturating_sub(from.unwrap_or(head)) as usize)
+                        .take(max_count)
+                        .collect(),
+                };
+                let events = store.read_stream(&long, read).await.expect("read");
+                let found: Vec<(u64, u64)> = events
+                    .iter()
+                    .map(|event| (event.revision, event.position.commit))
+                    .collect();
+                assert_eq!(
+                    found, expected,
+                    "{direction:?} from {from:?}, at most {max_count}"
+                );
+            }
+        }
+    }
 }
