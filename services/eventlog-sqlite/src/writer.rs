@@ -15,6 +15,7 @@ use eventlog::{
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tokio::sync::{oneshot, watch};
+use uuid::Uuid;
 
 use crate::checkpoint::Checkpoints;
 use crate::schema;
@@ -89,16 +90,20 @@ pub struct Writer {
     heads: HeadCache,
 }
 
-/// The heads of the streams this writer appended to, so that an append need not look its
-/// stream's head up in the file. Only what this connection wrote is here, so it is right only
-/// while no other connection (another process, another store on the same file) has committed:
-/// `PRAGMA data_version` tells, and is checked at the start of every transaction. Entries
-/// written by a transaction that then fails are dropped with the rest.
+/// What the writer knows of the file without asking it: the heads of the streams it appended
+/// to, so that an append need not look its stream's head up, and the greatest event id stored,
+/// so that a new id above it (as a fresh UUIDv7 is) needs no lookup for a retry. Only what
+/// this connection wrote is here, so it is right only while no other connection (another
+/// process, another store on the same file) has committed: `PRAGMA data_version` tells, and
+/// is checked at the start of every transaction. Entries written by a transaction that then
+/// fails are dropped with the rest.
 #[derive(Default)]
 struct HeadCache {
     /// `PRAGMA data_version` when the entries were last known right.
     data_version: Option<i64>,
     heads: HashMap<StreamId, Head>,
+    /// Every stored event id is at most this one; `None` until read from the file.
+    greatest_id: Option<Uuid>,
 }
 
 impl HeadCache {
@@ -108,7 +113,7 @@ impl HeadCache {
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |row| row.get(0))?;
         if self.data_version != Some(version) {
-            self.heads.clear();
+            self.clear();
             self.data_version = Some(version);
         }
         Ok(())
@@ -117,6 +122,29 @@ impl HeadCache {
     fn clear(&mut self) {
         self.heads.clear();
         self.data_version = None;
+        self.greatest_id = None;
+    }
+
+    /// Whether an event with this id may already be stored; `false` means it surely is not.
+    fn may_hold(&mut self, tx: &rusqlite::Transaction<'_>, id: Uuid) -> rusqlite::Result<bool> {
+        let greatest = match self.greatest_id {
+            Some(greatest) => greatest,
+            None => {
+                let stored: Option<Vec<u8>> = tx
+                    .prepare_cached("SELECT max(event_id) FROM events")?
+                    .query_row([], |row| row.get(0))?;
+                // An id that is not 16 bytes long (a damaged file) bounds nothing.
+                let greatest = stored.map_or(Ok(Uuid::nil()), |bytes| Uuid::from_slice(&bytes));
+                *self.greatest_id.insert(greatest.unwrap_or(Uuid::max()))
+            }
+        };
+        Ok(id <= greatest)
+    }
+
+    fn stored_id(&mut self, id: Uuid) {
+        if let Some(greatest) = &mut self.greatest_id {
+            *greatest = (*greatest).max(id);
+        }
     }
 
     fn get(&self, stream: &StreamId) -> Option<Head> {
@@ -255,7 +283,7 @@ fn append_one(
     recorded_at: DateTime<Utc>,
 ) -> Result<Outcome, BatchFailure> {
     // Before the revision check: a retried append gets its original places, not a Conflict.
-    match already_written(tx, request)? {
+    match already_written(tx, heads, request)? {
         Ok(None) => {}
         Ok(Some(result)) => return Ok(Ok(result)),
         Err(refusal) => return Ok(Err(refusal.into())),
@@ -276,6 +304,7 @@ fn append_one(
     let mut head = before;
     for event in &request.events {
         let (place, after) = insert_event(tx, &request.stream, event, head, recorded_at)?;
+        heads.stored_id(place.id);
         written.push(place);
         head = Some(after);
     }
@@ -345,19 +374,24 @@ fn move_head(
 /// some are; `None` if none are.
 fn already_written(
     tx: &rusqlite::Transaction<'_>,
+    cache: &mut HeadCache,
     request: &AppendRequest,
 ) -> rusqlite::Result<Result<Option<AppendResult>, InvalidEvent>> {
-    let mut statement =
-        tx.prepare_cached("SELECT revision, seq FROM events WHERE event_id = ?1 AND stream = ?2")?;
     let mut found = Vec::new();
     let mut first_new = None;
     for PreparedEvent { event, .. } in &request.events {
-        let place = statement
+        let place = if cache.may_hold(tx, event.id)? {
+            tx.prepare_cached(
+                "SELECT revision, seq FROM events WHERE event_id = ?1 AND stream = ?2",
+            )?
             .query_row(
                 (event.id.as_bytes().as_slice(), request.stream.as_str()),
                 |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
             )
-            .optional()?;
+            .optional()?
+        } else {
+            None
+        };
         match place {
             Some((revision, seq)) => found.push(Written {
                 id: event.id,

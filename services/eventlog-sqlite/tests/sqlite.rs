@@ -484,3 +484,35 @@ async fn every_part_of_a_long_stream_reads_as_the_global_log_has_it() {
         }
     }
 }
+
+/// The writer skips the duplicate-id lookup for an id above every id it knows to be stored;
+/// what another handle stored in the meantime must still be recognised as a retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_is_recognised_when_another_handle_stored_the_event() {
+    let (_dir, path) = fresh();
+    let first = SqliteStore::open(&path).expect("open");
+    let second = SqliteStore::open(&path).expect("open the same file again");
+    let shared = stream("shared");
+    first
+        .append(&shared, ExpectedRevision::NoStream, vec![test_event(0)])
+        .await
+        .expect("the first handle appends, and learns the greatest id stored");
+
+    let mut newest = test_event(1);
+    newest.id = uuid::Uuid::max();
+    let original = second
+        .append(&shared, ExpectedRevision::Exact(0), vec![newest.clone()])
+        .await
+        .expect("the second handle appends an id above every other");
+    let retried = first
+        .append(&shared, ExpectedRevision::Exact(0), vec![newest])
+        .await
+        .expect("the retry through the first handle");
+    assert!(retried.deduplicated, "the retry is recognised");
+    assert_eq!(retried.written, original.written);
+    assert_eq!(
+        read(&first, "shared").await.len(),
+        2,
+        "nothing was written twice"
+    );
+}
