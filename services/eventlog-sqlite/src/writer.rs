@@ -466,3 +466,39 @@ fn insert_event(
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(revision: StreamRevision) -> Head {
+        Head {
+            revision,
+            hash: EventHash([revision as u8; 32]),
+            seq: revision as i64 + 1,
+        }
+    }
+
+    #[test]
+    fn a_head_moves_only_from_the_revision_the_file_holds() {
+        let mut conn = Connection::open_in_memory().expect("an in-memory database");
+        schema::migrate(&mut conn).expect("migrate");
+        let tx = conn.transaction().expect("a transaction");
+        let stream = StreamId::new("guarded").expect("a stream name");
+
+        move_head(&tx, &stream, None, head(0)).expect("a new stream gets its head");
+        move_head(&tx, &stream, Some(head(0)), head(1)).expect("the head moves on");
+        assert!(matches!(
+            move_head(&tx, &stream, Some(head(0)), head(1)),
+            Err(BatchFailure::HeadMoved { believed: 0, .. })
+        ));
+        assert!(
+            move_head(&tx, &stream, None, head(0)).is_err(),
+            "a stream that has a head is not new"
+        );
+        let stored = stored_head(&tx, &stream)
+            .expect("read the head")
+            .expect("a head");
+        assert_eq!((stored.revision, stored.seq), (1, 2));
+    }
+}
