@@ -152,19 +152,32 @@ fn wanted(read: &ReadStream, head: StreamRevision) -> Option<(StreamRevision, St
     }
 }
 
+/// Where the stream's head is, with the revision its event holds; `None` for a stream that
+/// has no head. A head that names no event is reported, not read as an empty stream.
 fn stream_head(conn: &Connection, stream: &StreamId) -> Result<Option<Step>, StoreError> {
-    conn.prepare_cached("SELECT revision, seq FROM streams WHERE stream = ?1")
+    let head = conn
+        .prepare_cached(
+            "SELECT streams.seq, events.revision FROM streams \
+             LEFT JOIN events ON events.seq = streams.seq WHERE streams.stream = ?1",
+        )
         .and_then(|mut statement| {
             statement
                 .query_row([stream.as_str()], |row| {
-                    Ok(Step {
-                        revision: row.get::<_, i64>(0)? as StreamRevision,
-                        seq: row.get(1)?,
-                    })
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?))
                 })
                 .optional()
         })
-        .map_err(StoreError::internal)
+        .map_err(StoreError::internal)?;
+    match head {
+        None => Ok(None),
+        Some((seq, Some(revision))) => Ok(Some(Step {
+            revision: u64::try_from(revision).map_err(|error| corrupt("revision", error))?,
+            seq,
+        })),
+        Some((seq, None)) => Err(StoreError::Corrupt(format!(
+            "stream {stream}: its head names position {seq}, which holds no event"
+        ))),
+    }
 }
 
 /// Finds an anchor. `revision % 32 = 0` repeats the condition of the index `events_anchors`,

@@ -32,9 +32,10 @@ const MIGRATIONS: &[&str] = &[
     // 2: streams are found through their head, not through an index of every event. An index
     // on (stream, revision) dirtied one leaf page per stream in every commit, so a commit of 32
     // appends to 32 streams wrote some 40 pages to the WAL. Now each event links to its
-    // stream's previous event, `streams` holds each stream's last event (a small table whose
-    // rows a commit rewrites in place), and only every 32nd revision is indexed, as the anchor
-    // from which a read of part of a long stream starts walking back.
+    // stream's previous event, `streams` names each stream's last event (a small table whose
+    // rows a commit rewrites in place; the event row holds its revision and hash), and only
+    // every 32nd revision is indexed, as the anchor from which a read of part of a long stream
+    // starts walking back.
     "CREATE TABLE linked_events (
         seq INTEGER PRIMARY KEY,
         stream TEXT NOT NULL,
@@ -62,12 +63,9 @@ const MIGRATIONS: &[&str] = &[
         FROM events ORDER BY seq;
     CREATE TABLE streams (
         stream TEXT PRIMARY KEY,
-        revision INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        hash BLOB NOT NULL
+        seq INTEGER NOT NULL -- the stream's last event
     ) STRICT, WITHOUT ROWID;
-    -- With max(), SQLite takes the other bare columns from the row that holds the maximum.
-    INSERT INTO streams SELECT stream, max(revision), seq, hash FROM events GROUP BY stream;
+    INSERT INTO streams SELECT stream, max(seq) FROM events GROUP BY stream;
     DROP TABLE events;
     ALTER TABLE linked_events RENAME TO events;
     CREATE INDEX events_by_id ON events (event_id);

@@ -199,7 +199,7 @@ fn tamper(path: &Path, sql: &str) {
 async fn verify_chain_catches_edits_made_to_the_file_directly() {
     let (_dir, path) = fresh();
     let store = SqliteStore::open(&path).expect("open");
-    for name in ["altered", "deleted", "swapped", "rehashed"] {
+    for name in ["altered", "deleted", "beheaded", "swapped", "rehashed"] {
         let events = (0..5).map(test_event).collect();
         store
             .append(&stream(name), ExpectedRevision::NoStream, events)
@@ -232,8 +232,20 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
         Err(StoreError::Corrupt(message)) if message.contains("revision 1")
     ));
 
-    // Swapping two events' revisions reorders them without leaving a gap; the walk finds the
-    // revision it lands on is not the one it expected.
+    // Removing a stream's last event leaves its head naming nothing: not an empty stream.
+    tamper(
+        &path,
+        "DELETE FROM events WHERE stream = 'beheaded' AND revision = 4",
+    );
+    assert!(matches!(
+        store
+            .read_stream(&stream("beheaded"), ReadStream::all_forwards())
+            .await,
+        Err(StoreError::Corrupt(message)) if message.contains("holds no event")
+    ));
+
+    // Swapping two events' revisions reorders them without leaving a gap; the walk from the
+    // head (now numbered 3) finds revision 4 where it expects 2.
     tamper(
         &path,
         "UPDATE events SET revision = -1 WHERE stream = 'swapped' AND revision = 3",
@@ -250,7 +262,7 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
         store
             .read_stream(&stream("swapped"), ReadStream::all_forwards())
             .await,
-        Err(StoreError::Corrupt(message)) if message.contains("revision 4")
+        Err(StoreError::Corrupt(message)) if message.contains("holds swapped@4")
     ));
 
     // Recomputing the altered event's own hash does not help: the next event no longer links.
