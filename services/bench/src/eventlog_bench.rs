@@ -6,7 +6,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::replay::ReplaySettings;
-use crate::{appends, emit, fsync, hashing, replay, system};
+use crate::stream_reads::StreamReadSettings;
+use crate::{appends, emit, fsync, hashing, replay, stream_reads, system};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scenario {
@@ -14,6 +15,7 @@ pub enum Scenario {
     Fsync,
     Hash,
     Replay,
+    StreamRead,
 }
 
 #[derive(Debug, Args)]
@@ -22,7 +24,7 @@ pub struct EventlogArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "fsync,hash,append,replay"
+        default_value = "fsync,hash,append,replay,stream-read"
     )]
     pub scenarios: Vec<Scenario>,
     /// Concurrent writers, one append scenario each, comma-separated.
@@ -49,6 +51,18 @@ pub struct EventlogArgs {
     /// Payloads held in memory for the raw decode limit.
     #[arg(long, default_value_t = 100_000)]
     pub raw_sample: usize,
+    /// Short streams written, then read whole.
+    #[arg(long, default_value_t = 1_000)]
+    pub short_streams: u64,
+    /// Events in each short stream.
+    #[arg(long, default_value_t = 20)]
+    pub short_events: u64,
+    /// Events in the long stream.
+    #[arg(long, default_value_t = 2_000)]
+    pub long_events: u64,
+    /// How long each kind of stream is read, in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub read_secs: f64,
     /// Where the temporary log files go (a fresh directory inside it, removed at the end);
     /// this decides which disk is measured.
     #[arg(long, env = "PLENARY_BENCH_DIR", default_value_os_t = std::env::temp_dir())]
@@ -100,6 +114,21 @@ pub async fn run(args: EventlogArgs) -> anyhow::Result<()> {
         emit(&replayed);
         emit(&memory);
         emit(&replay::raw_decode(&store, settings).await?);
+    }
+    if args.scenarios.contains(&Scenario::StreamRead) {
+        let settings = StreamReadSettings {
+            short_streams: args.short_streams.max(1),
+            short_events: args.short_events.max(1),
+            long_events: args.long_events.max(1),
+            duration: Duration::from_secs_f64(args.read_secs),
+        };
+        eprintln!(
+            "stream-read: {} streams of {} events and one of {}, {}s each",
+            settings.short_streams, settings.short_events, settings.long_events, args.read_secs
+        );
+        for figures in stream_reads::run(dir.path(), settings).await? {
+            emit(&figures);
+        }
     }
     emit(&serde_json::json!({ "scenario": "end", "loadAverage": system::load_average() }));
     Ok(())

@@ -10,6 +10,7 @@ mod latency;
 mod query;
 mod replay;
 mod sample;
+mod stream_reads;
 mod system;
 
 use clap::{Parser, Subcommand};
