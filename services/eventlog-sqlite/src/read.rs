@@ -1,6 +1,6 @@
 //! Reading events back: the queries and the decoding of a row into a `RecordedEvent`.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::DateTime;
 use eventlog::{
@@ -68,10 +68,25 @@ pub fn read_range(
     )
 }
 
+/// Follows a stream's links back from `?1` (an event expected at revision `?2`) down to
+/// revision `?3`, in one statement. Each row is the event at `at`, or nulls where a link
+/// leads to no event (`at` is null where the link itself is missing), so that a break shows.
+static WALK_QUERY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH RECURSIVE chain(at, expected) AS ( \
+            VALUES (?1, ?2) \
+            UNION ALL \
+            SELECT previous_seq, expected - 1 FROM chain JOIN events ON seq = at \
+            WHERE expected > ?3 \
+        ) \
+        SELECT {COLUMNS}, at, expected FROM chain LEFT JOIN events ON seq = at"
+    )
+});
+
 /// Reads a stream by walking back along its links (`previous_seq`) from the first event at
 /// or after the last revision wanted: its head, or the nearest anchor (see
-/// `schema::ANCHOR_INTERVAL`). Each step checks the stream and revision it lands on, so a
-/// removed or renumbered event is reported as `Corrupt`, not skipped.
+/// `schema::ANCHOR_INTERVAL`). Each step is checked for the stream and revision it lands on,
+/// so a removed or renumbered event is reported as `Corrupt`, not skipped.
 pub fn read_stream(
     conn: &Connection,
     stream: &StreamId,
@@ -84,47 +99,49 @@ pub fn read_stream(
         return Ok(Vec::new());
     };
     let anchor = last.next_multiple_of(ANCHOR_INTERVAL);
-    let mut step = if anchor >= head.revision {
+    let start = if anchor >= head.revision {
         head
     } else {
         anchor_at(conn, stream, anchor)?
     };
     let mut statement = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS}, previous_seq FROM events WHERE seq = ?1"
-        ))
+        .prepare_cached(&WALK_QUERY)
+        .map_err(StoreError::internal)?;
+    let mut rows = statement
+        .query((start.seq, start.revision as i64, first as i64))
         .map_err(StoreError::internal)?;
     let mut shared = Shared::default();
     let mut events = Vec::with_capacity(usize::try_from(last - first + 1).unwrap_or(0).min(4096));
-    loop {
-        let mut rows = statement.query([step.seq]).map_err(StoreError::internal)?;
-        let row = rows
-            .next()
-            .map_err(StoreError::internal)?
-            .ok_or_else(|| broken_link(stream, step, "is missing"))?;
-        let event = decode(row, &mut shared)?;
-        if event.stream_id != *stream || event.revision != step.revision {
-            return Err(broken_link(
-                stream,
-                step,
-                &format!("holds {}@{}", event.stream_id, event.revision),
-            ));
+    while let Some(row) = rows.next().map_err(StoreError::internal)? {
+        let expected = unsigned(row, 16, "expected")?;
+        let Some(seq) = row
+            .get::<_, Option<i64>>(15)
+            .map_err(|error| corrupt("at", error))?
+        else {
+            return Err(StoreError::Corrupt(format!(
+                "stream {stream}: the event at revision {} links to nothing",
+                expected + 1
+            )));
+        };
+        let step = Step {
+            revision: expected,
+            seq,
+        };
+        if row.get_ref(0).map_err(StoreError::internal)? == ValueRef::Null {
+            return Err(broken_link(stream, step, "is missing"));
         }
-        let previous: Option<i64> = row
-            .get(15)
-            .map_err(|error| corrupt("previous_seq", error))?;
-        if event.revision <= last {
+        let event = decode(row, &mut shared)?;
+        if event.stream_id != *stream || event.revision != expected {
+            let found = format!("holds {}@{}", event.stream_id, event.revision);
+            return Err(broken_link(stream, step, &found));
+        }
+        if expected <= last {
             events.push(event);
         }
-        if step.revision == first {
-            break;
-        }
-        step = Step {
-            revision: step.revision - 1,
-            seq: previous.ok_or_else(|| broken_link(stream, step, "links to nothing"))?,
-        };
     }
-    if read.direction == Direction::Forwards {
+    // The walk yields events newest first; SQL does not promise that order, so it is made.
+    events.sort_unstable_by_key(|event| event.revision);
+    if read.direction == Direction::Backwards {
         events.reverse();
     }
     Ok(events)
