@@ -100,7 +100,10 @@ pub fn read_stream(
     };
     let anchor = last.next_multiple_of(ANCHOR_INTERVAL);
     let start = if anchor >= head.revision {
-        head
+        Step {
+            revision: head.revision,
+            seq: head.seq,
+        }
     } else {
         anchor_at(conn, stream, anchor)?
     };
@@ -169,29 +172,50 @@ fn wanted(read: &ReadStream, head: StreamRevision) -> Option<(StreamRevision, St
     }
 }
 
-/// Where the stream's head is, with the revision its event holds; `None` for a stream that
-/// has no head. A head that names no event is reported, not read as an empty stream.
-fn stream_head(conn: &Connection, stream: &StreamId) -> Result<Option<Step>, StoreError> {
+/// A stream's last event: where it is, its revision and its hash (what an append chains to).
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    pub revision: StreamRevision,
+    pub hash: EventHash,
+    pub seq: i64,
+}
+
+/// The stream's head as the file has it; `None` for a stream that has none. A head that names
+/// no event, or another stream's, is reported: it is neither an empty stream nor a new one.
+pub fn stream_head(conn: &Connection, stream: &StreamId) -> Result<Option<Head>, StoreError> {
     let head = conn
         .prepare_cached(
-            "SELECT streams.seq, events.revision FROM streams \
+            "SELECT streams.seq, events.stream, events.revision, events.hash FROM streams \
              LEFT JOIN events ON events.seq = streams.seq WHERE streams.stream = ?1",
         )
         .and_then(|mut statement| {
             statement
                 .query_row([stream.as_str()], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?))
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, Option<i64>>(2)?,
+                        row.get::<_, Option<Vec<u8>>>(3)?,
+                    ))
                 })
                 .optional()
         })
         .map_err(StoreError::internal)?;
-    match head {
-        None => Ok(None),
-        Some((seq, Some(revision))) => Ok(Some(Step {
-            revision: u64::try_from(revision).map_err(|error| corrupt("revision", error))?,
-            seq,
-        })),
-        Some((seq, None)) => Err(StoreError::Corrupt(format!(
+    let Some((seq, named, revision, event_hash)) = head else {
+        return Ok(None);
+    };
+    match (named, revision, event_hash) {
+        (Some(named), Some(revision), Some(event_hash)) if named == stream.as_str() => {
+            Ok(Some(Head {
+                revision: u64::try_from(revision).map_err(|error| corrupt("revision", error))?,
+                hash: hash(&event_hash, "hash")?,
+                seq,
+            }))
+        }
+        (Some(named), ..) => Err(StoreError::Corrupt(format!(
+            "stream {stream}: its head names position {seq}, an event of stream {named}"
+        ))),
+        _ => Err(StoreError::Corrupt(format!(
             "stream {stream}: its head names position {seq}, which holds no event"
         ))),
     }

@@ -10,14 +10,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use eventlog::{
-    AppendResult, CanonicalParts, EventHash, ExpectedRevision, InvalidEvent, NewEvent, Position,
-    PreparedHash, StoreError, StreamId, StreamRevision, Written,
+    AppendResult, CanonicalParts, ExpectedRevision, InvalidEvent, NewEvent, Position, PreparedHash,
+    StoreError, StreamId, StreamRevision, Written,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use tokio::sync::{oneshot, watch};
 use uuid::Uuid;
 
 use crate::checkpoint::Checkpoints;
+use crate::read::{self, Head};
 use crate::schema;
 
 /// Stop gathering once a batch holds this many events, so one commit stays short.
@@ -26,19 +27,14 @@ const MAX_BATCH_EVENTS: usize = 8192;
 /// Stream heads the writer remembers at most; past this it forgets them all and starts over.
 const MAX_CACHED_HEADS: usize = 65_536;
 
-/// A stream's last event: what the next append chains to.
-#[derive(Debug, Clone, Copy)]
-struct Head {
-    revision: StreamRevision,
-    hash: EventHash,
-    seq: i64,
-}
-
 /// Why a batch cannot be committed. Nothing in it is acknowledged.
 #[derive(Debug, thiserror::Error)]
 enum BatchFailure {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    /// The file does not hold what it must to chain a stream's next event.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("the head of stream {stream} is not at revision {believed} as the writer believed")]
     HeadMoved {
         stream: StreamId,
@@ -290,7 +286,7 @@ fn append_one(
     }
     let before = match heads.get(&request.stream) {
         Some(head) => Some(head),
-        None => stored_head(tx, &request.stream)?,
+        None => read::stream_head(tx, &request.stream)?,
     };
     let current = before.map(|head| head.revision);
     if !request.expected.admits(current) {
@@ -315,28 +311,6 @@ fn append_one(
         written,
         deduplicated: false,
     }))
-}
-
-/// The stream's last event as the file has it. A head that names a missing event or one of
-/// another stream (a damaged file) reads as none; creating the stream again then fails on the
-/// primary key, and with it the batch.
-fn stored_head(
-    tx: &rusqlite::Transaction<'_>,
-    stream: &StreamId,
-) -> rusqlite::Result<Option<Head>> {
-    tx.prepare_cached(
-        "SELECT events.revision, events.hash, events.seq FROM streams \
-         JOIN events ON events.seq = streams.seq AND events.stream = streams.stream \
-         WHERE streams.stream = ?1",
-    )?
-    .query_row([stream.as_str()], |row| {
-        Ok(Head {
-            revision: row.get::<_, i64>(0)? as StreamRevision,
-            hash: EventHash(row.get(1)?),
-            seq: row.get(2)?,
-        })
-    })
-    .optional()
 }
 
 /// Records the stream's new last event. The row must still name `before`: if the file says
@@ -464,6 +438,8 @@ fn insert_event(
 
 #[cfg(test)]
 mod tests {
+    use eventlog::EventHash;
+
     use super::*;
 
     fn head(revision: StreamRevision) -> Head {

@@ -246,6 +246,26 @@ async fn verify_chain_catches_edits_made_to_the_file_directly() {
     );
     let reported = corruption_reported(&store, "beheaded").await;
     assert!(reported.contains("holds no event"), "{reported}");
+    // Nor does the writer start the stream over: the append fails and writes nothing.
+    let refused = store
+        .append(
+            &stream("beheaded"),
+            ExpectedRevision::Any,
+            vec![test_event(5)],
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Internal(message)) if message.contains("holds no event")),
+        "{refused:?}"
+    );
+    let beheaded_left = store
+        .read_all(None, usize::MAX)
+        .await
+        .expect("read the log")
+        .iter()
+        .filter(|event| event.stream_id.as_str() == "beheaded")
+        .count();
+    assert_eq!(beheaded_left, 4, "revisions 0 to 3, and nothing appended");
 
     // Swapping two events' revisions reorders them without leaving a gap; the walk from the
     // head (now numbered 3) finds revision 4 where it expects 2.
