@@ -105,7 +105,11 @@ impl QueryService {
                 .route(web::post().to(graphql_post))
                 .route(web::get().to(graphql_get)),
         )
-        .service(web::resource("/graphiql").route(web::get().to(graphiql)))
+        .service(
+            web::resource("/graphiql")
+                .app_data(data.clone())
+                .route(web::get().to(graphiql)),
+        )
         .service(
             web::resource("/documents/{sha256}")
                 .app_data(data)
@@ -317,7 +321,7 @@ async fn graphql_get(
             .start(&req, payload);
     }
     if wants_html(&req) && req.query_string().is_empty() {
-        return Ok(graphiql().await);
+        return Ok(graphiql(service).await);
     }
     let batch = GraphQLBatchRequest::extract(&req)
         .await
@@ -325,14 +329,20 @@ async fn graphql_get(
     Ok(execute(&service, &req, batch).await)
 }
 
-async fn graphiql() -> HttpResponse {
+/// GraphiQL: the page built with the web client (`graphiql.html` in the web directory, its
+/// scripts served with the client's), which needs nothing from the internet; else, where the
+/// client is not built, async-graphql's page, which loads GraphiQL from unpkg.com.
+async fn graphiql(service: web::Data<QueryService>) -> HttpResponse {
+    let bundled = service.platform().settings().web_dir.join("graphiql.html");
+    let page = match tokio::fs::read_to_string(&bundled).await {
+        Ok(page) => page,
+        Err(_) => GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("Plenary GraphQL")
+            .finish(),
+    };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .title("Plenary GraphQL")
-                .finish(),
-        )
+        .body(page)
 }

@@ -498,6 +498,26 @@ async fn the_parent_group_pulls_what_was_transmitted_with_decision_contributions
 }
 
 #[tokio::test]
+async fn graphiql_is_the_page_built_with_the_web_client_once_there_is_one() {
+    let app = TestQuery::spawn().await;
+    let get_page = |path: &'static str| {
+        let request = app
+            .client
+            .get(format!("http://{}{path}", app.address))
+            .header("accept", "text/html");
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(get_page("/graphiql").await.contains("https://unpkg.com/"));
+
+    let web_dir = &app.platform.settings().web_dir;
+    std::fs::create_dir_all(web_dir).unwrap();
+    let bundled = "<!doctype html><title>GraphiQL built with the web client</title>";
+    std::fs::write(web_dir.join("graphiql.html"), bundled).unwrap();
+    assert_eq!(get_page("/graphiql").await, bundled);
+    assert_eq!(get_page("/graphql").await, bundled);
+}
+
+#[tokio::test]
 async fn get_queries_graphiql_and_the_limits_answer_with_codes() {
     let app = TestQuery::spawn_with(GraphqlSettings {
         max_aliases: 2,
