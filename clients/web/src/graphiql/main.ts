@@ -29,7 +29,8 @@ const urls = graphqlUrls(window.location.href);
 let headers: Record<string, unknown> = {};
 const toolkitFetcher = createGraphiQLFetcher({
   url: urls.http,
-  // The server has no @defer or @stream: plain JSON answers (the multipart reader showed none).
+  // The server answers plain JSON (it has no @defer or @stream); through the toolkit's
+  // multipart reader, GraphiQL showed no answer at all.
   enableIncrementalDelivery: false,
   wsClient: createClient({ url: urls.ws, connectionParams: () => headers }),
 });
