@@ -131,6 +131,7 @@ async fn serve(overrides: &Overrides, with_demo: bool) -> anyhow::Result<()> {
     println!("Plenary is listening on {base}");
     println!("  web client    {base}/");
     println!("  GraphQL       {base}/graphql");
+    println!("  GraphiQL      {base}/graphiql");
     println!("  API docs      {base}/docs/");
     println!("  OpenAPI       {base}/openapi.json");
     if let Some(tokens) = &tokens {
