@@ -8,7 +8,7 @@ import 'graphiql/graphiql.css';
 import { createClient } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { graphqlUrls } from './urls';
+import { GRAPHQL_PATH, websocketUrl } from '../api/graphql';
 
 const DEFAULT_QUERY = `# Public: the groups and their meetings. For the rest, add a header
 # {"Authorization": "Bearer <token>"} (\`plenary token <person>\` mints one in demo mode).
@@ -22,17 +22,16 @@ query Groups {
 }
 `;
 
-const urls = graphqlUrls(window.location.href);
 // Subscriptions authenticate in `connection_init`: the client sends the headers of the
 // operation that opened the connection (it closes when no subscription is left, so the next
 // one sends the headers then in force).
 let headers: Record<string, unknown> = {};
 const toolkitFetcher = createGraphiQLFetcher({
-  url: urls.http,
+  url: GRAPHQL_PATH,
   // The server answers plain JSON (it has no @defer or @stream); through the toolkit's
   // multipart reader, GraphiQL showed no answer at all.
   enableIncrementalDelivery: false,
-  wsClient: createClient({ url: urls.ws, connectionParams: () => headers }),
+  wsClient: createClient({ url: websocketUrl(window.location), connectionParams: () => headers }),
 });
 const fetcher: Fetcher = (params, options) => {
   headers = options?.headers ?? {};
