@@ -42,13 +42,15 @@ async function setEditor(page, selector, text) {
 
 /** Waits until the response pane holds `expected`; returns its text. */
 async function responseContaining(page, expected) {
-  const result = page.locator('.result-window');
-  await page.waitForFunction(
-    (expected) => document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue().includes(expected),
+  const text = await page.waitForFunction(
+    (expected) => {
+      const text = document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue();
+      return text?.includes(expected) && text;
+    },
     expected,
     { timeout: 15_000 },
   );
-  return result.evaluate((el) => el.querySelector('.CodeMirror').CodeMirror.getValue());
+  return text.jsonValue();
 }
 
 describe('GraphiQL', { concurrency: false }, () => {
@@ -90,12 +92,15 @@ describe('GraphiQL', { concurrency: false }, () => {
     await page.waitForFunction(() => localStorage.getItem('graphiql:operationName') === 'Live');
     const sent = [];
     const subscribed = new Promise((resolve, reject) => {
-      setTimeout(() => reject(new Error('GraphiQL sent no subscription over WebSocket')), 15_000);
+      const timer = setTimeout(() => reject(new Error('GraphiQL sent no subscription over WebSocket')), 15_000);
       page.on('websocket', (socket) =>
         socket.on('framesent', (frame) => {
           const message = JSON.parse(String(frame.payload));
           sent.push(message);
-          if (message.type === 'subscribe') resolve();
+          if (message.type === 'subscribe') {
+            clearTimeout(timer);
+            resolve();
+          }
         }),
       );
     });
